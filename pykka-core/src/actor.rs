@@ -1,0 +1,206 @@
+//! The [`Actor`] trait and the [`Context`] its hooks get.
+
+use crate::{ActorDeadError, ActorRef, ActorRegistry, Failure, Proxy, Runtime, StartError};
+
+/// An actor: private state plus hooks that run one at a time in the actor's own thread,
+/// coroutine or task. Pykka's `Actor` (and `ThreadingActor`: the runtime is chosen when
+/// the actor is started, not by its type).
+///
+/// Messages sent with [`tell`](ActorRef::tell) and [`ask`](ActorRef::ask) arrive in
+/// [`on_receive`](Actor::on_receive); its return value is the reply to an ask. Every
+/// hook returns a `Result`: an error, and equally a panic (caught by pykka, its message
+/// kept), is the hook's *failure*, with Pykka's consequences:
+///
+/// | failure in                         | consequence                                                        |
+/// |------------------------------------|--------------------------------------------------------------------|
+/// | `on_start`                         | ERROR log; the actor is unregistered and stopped; neither `on_stop` nor `on_failure` runs |
+/// | `on_receive` of an **ask** (or a proxy call) | the asker gets [`AskError::Failed`](crate::AskError::Failed); INFO log; the actor keeps running |
+/// | `on_receive` of a **tell** (or a proxy `defer`) | ERROR log; the actor is unregistered and stopped, then `on_failure` runs; `on_stop` does not; asks still queued fail with [`ActorDeadError`] |
+/// | `on_stop`, `on_failure`            | ERROR log; the actor is stopped anyway                              |
+///
+/// The default `on_receive` logs a WARNING ("Unexpected message received by …") and
+/// answers an ask with [`Failure::unexpected_message`]; it does not stop the actor.
+///
+/// # Examples
+///
+/// ```
+/// use pykka_core::{Actor, Context, Failure};
+/// use pykka_thread::ThreadRuntime;
+///
+/// #[derive(Default)]
+/// struct Counter {
+///     count: u64,
+/// }
+///
+/// enum Msg {
+///     Add(u64),
+///     Get,
+/// }
+///
+/// impl Actor for Counter {
+///     type Message = Msg;
+///     type Reply = u64;
+///
+///     fn on_receive(&mut self, msg: Msg, _ctx: &Context<Self>) -> Result<u64, Failure> {
+///         match msg {
+///             Msg::Add(n) => self.count += n,
+///             Msg::Get => {}
+///         }
+///         Ok(self.count)
+///     }
+/// }
+///
+/// let counter = Counter::default().start(&ThreadRuntime::default()).unwrap();
+/// counter.tell(Msg::Add(2)).unwrap();
+/// assert_eq!(counter.ask(Msg::Get).unwrap(), 2);
+/// assert!(counter.stop());
+/// ```
+pub trait Actor: Send + Sized + 'static {
+    /// What [`tell`](ActorRef::tell) and [`ask`](ActorRef::ask) send. Use an enum for
+    /// several kinds of message.
+    type Message: Send + 'static;
+    /// What [`on_receive`](Actor::on_receive) answers to an ask.
+    type Reply: Send + 'static;
+
+    /// Runs in the actor's context before the first message. The actor is already
+    /// registered and alive.
+    ///
+    /// # Errors
+    ///
+    /// A failure stops the actor (see the table above).
+    fn on_start(&mut self, ctx: &Context<Self>) -> Result<(), Failure> {
+        let _ = ctx;
+        Ok(())
+    }
+
+    /// Runs in the actor's context after it handled its stop request. The actor is
+    /// already unregistered and no longer alive.
+    ///
+    /// # Errors
+    ///
+    /// A failure is logged at ERROR; the actor stops anyway.
+    fn on_stop(&mut self, ctx: &Context<Self>) -> Result<(), Failure> {
+        let _ = ctx;
+        Ok(())
+    }
+
+    /// Runs in the actor's context after a told message (or a deferred proxy call)
+    /// failed. The actor is already unregistered and no longer alive; `on_stop` will not
+    /// run.
+    ///
+    /// # Errors
+    ///
+    /// A failure is logged at ERROR (a second record after the one for `failure`).
+    fn on_failure(&mut self, failure: &Failure, ctx: &Context<Self>) -> Result<(), Failure> {
+        let _ = (failure, ctx);
+        Ok(())
+    }
+
+    /// Handles one message; for an ask, the `Ok` value is the reply.
+    ///
+    /// # Errors
+    ///
+    /// A failure goes to the asker, or stops the actor if the message was told (see the
+    /// table above).
+    fn on_receive(&mut self, message: Self::Message, ctx: &Context<Self>) -> Result<Self::Reply, Failure> {
+        let _ = message;
+        log::warn!(target: "pykka", "Unexpected message received by {}", ctx.actor_ref());
+        Err(Failure::unexpected_message(Self::name()))
+    }
+
+    /// The actor's name in logs, errors and thread names: by default the type's name
+    /// without its module path and generic arguments.
+    fn name() -> &'static str {
+        short_type_name(std::any::type_name::<Self>())
+    }
+
+    /// Starts the actor on `runtime` and registers it in
+    /// [`ActorRegistry::global`]: Pykka's `Actor.start()`.
+    ///
+    /// The actor is registered before `on_start` runs. To keep actors apart (tests,
+    /// several subsystems), start them with [`ActorRegistry::start`] on a registry of
+    /// their own.
+    ///
+    /// # Errors
+    ///
+    /// [`StartError`] if the backend cannot start a thread, coroutine or task.
+    fn start<R: Runtime>(self, runtime: &R) -> Result<ActorRef<Self>, StartError> {
+        ActorRegistry::global().start(runtime, self)
+    }
+}
+
+pub(crate) fn short_type_name(full: &'static str) -> &'static str {
+    let base = full.split('<').next().unwrap_or(full);
+    base.rsplit("::").next().unwrap_or(base)
+}
+
+/// What an actor's hooks know about the actor: its own reference, its registry, and a
+/// way to stop itself. Pykka's `self.actor_ref`, `self.stop()` and friends.
+///
+/// # Examples
+///
+/// ```
+/// use pykka_core::{Actor, Context, Failure};
+///
+/// struct OneShot;
+/// impl Actor for OneShot {
+///     type Message = ();
+///     type Reply = ();
+///     fn on_receive(&mut self, _: (), ctx: &Context<Self>) -> Result<(), Failure> {
+///         ctx.stop(); // after this message, the actor stops
+///         Ok(())
+///     }
+/// }
+/// let one = OneShot.start(&pykka_thread::ThreadRuntime::default()).unwrap();
+/// one.ask(()).unwrap();
+/// one.stop(); // waits until it has stopped: `true` if this request came first
+/// assert!(!one.is_alive());
+/// assert!(!one.stop()); // already dead
+/// ```
+pub struct Context<A: Actor> {
+    actor_ref: ActorRef<A>,
+    registry: ActorRegistry,
+}
+
+impl<A: Actor> Context<A> {
+    pub(crate) fn new(actor_ref: ActorRef<A>, registry: ActorRegistry) -> Self {
+        Context { actor_ref, registry }
+    }
+
+    /// The actor's own reference (to tell itself, or to hand to others).
+    pub fn actor_ref(&self) -> &ActorRef<A> {
+        &self.actor_ref
+    }
+
+    /// The registry the actor is registered in.
+    pub fn registry(&self) -> &ActorRegistry {
+        &self.registry
+    }
+
+    /// The actor's URN, `urn:uuid:…`.
+    pub fn urn(&self) -> &str {
+        self.actor_ref.urn()
+    }
+
+    /// Asks the actor to stop after the messages already in its inbox: Pykka's
+    /// `Actor.stop()`, a poison pill. Calling it twice is harmless.
+    pub fn stop(&self) {
+        self.actor_ref.tell_stop();
+    }
+
+    /// A proxy to the actor itself, to schedule work after everything already in its
+    /// inbox (never block on its replies from inside the actor).
+    ///
+    /// # Errors
+    ///
+    /// [`ActorDeadError`] if the actor is already stopping.
+    pub fn proxy(&self) -> Result<Proxy<A>, ActorDeadError> {
+        self.actor_ref.proxy()
+    }
+}
+
+impl<A: Actor> std::fmt::Debug for Context<A> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context").field("actor_ref", &self.actor_ref).finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,234 @@
+//! [`ActorLoop`]: the per-message semantics of an actor, which every backend drives.
+
+use std::fmt;
+use std::ops::ControlFlow;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::Ordering;
+
+use crate::error::AskError;
+use crate::reply::Completer;
+use crate::{Actor, ActorRef, Context, Failure, park};
+
+/// One message in an actor's inbox. Opaque: backends only move it from the inbox to
+/// [`ActorLoop::handle`].
+pub struct Envelope<A: Actor>(pub(crate) Msg<A>);
+
+/// A deferred piece of work on the actor (a proxy call): `Err` is a tell-path failure.
+pub(crate) type Call<A> = Box<dyn FnOnce(&mut A, &Context<A>) -> Result<(), Failure> + Send>;
+
+pub(crate) enum Msg<A: Actor> {
+    Tell(A::Message),
+    Ask(A::Message, Completer<A::Reply>),
+    Call(Call<A>),
+    Stop(Option<Completer<bool>>),
+}
+
+impl<A: Actor> fmt::Debug for Envelope<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.0 {
+            Msg::Tell(_) => "tell",
+            Msg::Ask(..) => "ask",
+            Msg::Call(_) => "call",
+            Msg::Stop(_) => "stop",
+        };
+        f.debug_tuple("Envelope").field(&kind).finish()
+    }
+}
+
+/// Runs a hook, turning a panic into a [`Failure`].
+pub(crate) fn catch<T>(f: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| Err(Failure::from_panic(payload)))
+}
+
+/// Logs a failure that was handed to an asker (Pykka 4.x: INFO).
+pub(crate) fn log_returned(label: &str, failure: &Failure) {
+    log::info!(target: "pykka", "Exception returned from {label} to caller: {failure}");
+}
+
+fn log_unhandled(label: &str, failure: &Failure) {
+    log::error!(target: "pykka", "Unhandled exception in {label}: {failure}");
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    New,
+    Running,
+    Done,
+}
+
+/// An actor together with everything needed to run it: the semantics of its life,
+/// one step at a time. Made by core, driven by a backend (see
+/// [`Runtime::spawn`](crate::Runtime::spawn) for the loop contract).
+///
+/// Every method runs user hooks synchronously; panics are caught inside. If the loop
+/// is dropped before it finished (the backend shut down, or every sender is gone), the
+/// actor is marked dead and unregistered, and the envelopes still queued fail their
+/// asks when the inbox is dropped.
+pub struct ActorLoop<A: Actor> {
+    actor: A,
+    ctx: Context<A>,
+    phase: Phase,
+    name: String,
+}
+
+impl<A: Actor> ActorLoop<A> {
+    pub(crate) fn new(actor: A, ctx: Context<A>) -> Self {
+        let name = format!("{}-{}", ctx.actor_ref().meta().name, ctx.actor_ref().meta().id);
+        ActorLoop {
+            actor,
+            ctx,
+            phase: Phase::New,
+            name,
+        }
+    }
+
+    /// The name for the actor's thread, coroutine or task: `TypeName-N`, with `N`
+    /// counted across all actors of the process from 0 (as Pykka 4.4.1+ names threads).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The reference of the actor this loop runs.
+    pub fn actor_ref(&self) -> &ActorRef<A> {
+        self.ctx.actor_ref()
+    }
+
+    fn label(&self) -> &str {
+        &self.ctx.actor_ref().meta().label
+    }
+
+    fn enter(&self) {
+        let id = park::context_id();
+        self.ctx.actor_ref().meta().running_in.store(id, Ordering::Release);
+    }
+
+    fn leave(&self) {
+        self.ctx.actor_ref().meta().running_in.store(0, Ordering::Release);
+    }
+
+    /// Runs `on_start`. `Break` means the actor failed to start and is already
+    /// stopped.
+    pub fn start(&mut self) -> ControlFlow<()> {
+        assert_eq!(self.phase, Phase::New, "ActorLoop::start called twice");
+        self.phase = Phase::Running;
+        self.enter();
+        let result = catch(|| self.actor.on_start(&self.ctx));
+        self.leave();
+        match result {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(failure) => {
+                self.mark_failed(&failure);
+                self.phase = Phase::Done;
+                ControlFlow::Break(())
+            }
+        }
+    }
+
+    /// Handles one envelope. `Break` means the actor has stopped: drop the inbox now.
+    pub fn handle(&mut self, envelope: Envelope<A>) -> ControlFlow<()> {
+        if self.phase != Phase::Running {
+            // A backend bug, or a message after the end: never run hooks again.
+            return ControlFlow::Break(());
+        }
+        self.enter();
+        let flow = self.dispatch(envelope.0);
+        self.leave();
+        if flow.is_break() {
+            self.phase = Phase::Done;
+        }
+        flow
+    }
+
+    fn dispatch(&mut self, msg: Msg<A>) -> ControlFlow<()> {
+        match msg {
+            Msg::Tell(message) => match catch(|| self.actor.on_receive(message, &self.ctx)) {
+                Ok(_) => ControlFlow::Continue(()),
+                Err(f) if f.is_unexpected_message() => ControlFlow::Continue(()),
+                Err(f) => self.fail(f),
+            },
+            Msg::Ask(message, completer) => {
+                let result = catch(|| self.actor.on_receive(message, &self.ctx));
+                if let Err(f) = &result {
+                    if !f.is_unexpected_message() {
+                        log_returned(self.label(), f);
+                    }
+                }
+                completer.complete(result.map_err(AskError::Failed));
+                ControlFlow::Continue(())
+            }
+            Msg::Call(call) => match call(&mut self.actor, &self.ctx) {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(f) => self.fail(f),
+            },
+            Msg::Stop(completer) => {
+                self.stop();
+                if let Some(c) = completer {
+                    c.complete(Ok(true));
+                }
+                ControlFlow::Break(())
+            }
+        }
+    }
+
+    /// Pykka's `_handle_failure`: log, unregister, mark dead.
+    fn mark_failed(&self, failure: &Failure) {
+        log_unhandled(self.label(), failure);
+        self.mark_dead();
+    }
+
+    fn mark_dead(&self) {
+        let actor_ref = self.ctx.actor_ref();
+        self.ctx.registry().unregister(actor_ref);
+        actor_ref.meta().alive.store(false, Ordering::Release);
+    }
+
+    /// A told message failed: the actor dies, then `on_failure` runs.
+    fn fail(&mut self, failure: Failure) -> ControlFlow<()> {
+        self.mark_failed(&failure);
+        if let Err(f) = catch(|| self.actor.on_failure(&failure, &self.ctx)) {
+            self.mark_failed(&f);
+        }
+        ControlFlow::Break(())
+    }
+
+    fn stop(&mut self) {
+        self.mark_dead();
+        log::debug!(target: "pykka", "Stopped {}", self.label());
+        if let Err(f) = catch(|| self.actor.on_stop(&self.ctx)) {
+            self.mark_failed(&f);
+        }
+    }
+
+    /// Drives the whole loop for a backend with a blocking receive: start, then handle
+    /// what `recv` returns until the actor stops or `recv` returns `None` (every sender
+    /// gone); then drops `inbox` (closing it) and the loop, in that order.
+    pub fn run_blocking<I>(mut self, inbox: I, mut recv: impl FnMut(&I) -> Option<Envelope<A>>) {
+        if self.start().is_continue() {
+            while let Some(envelope) = recv(&inbox) {
+                if self.handle(envelope).is_break() {
+                    break;
+                }
+            }
+        }
+        drop(inbox);
+        drop(self);
+    }
+}
+
+impl<A: Actor> Drop for ActorLoop<A> {
+    fn drop(&mut self) {
+        if self.phase != Phase::Done && self.ctx.actor_ref().is_alive() {
+            self.mark_dead();
+            log::debug!(target: "pykka", "Stopped {} (its loop ended without a stop)", self.label());
+        }
+    }
+}
+
+impl<A: Actor> fmt::Debug for ActorLoop<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ActorLoop")
+            .field("name", &self.name)
+            .field("phase", &self.phase)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,345 @@
+//! [`ActorRef`]: the handle through which the world talks to an actor.
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::actor_loop::{Envelope, Msg};
+use crate::error::{ActorDeadError, AskError, DeadKind, DeadlockError, TimeoutError};
+use crate::reply::Completer;
+use crate::runtime::InboxSender;
+use crate::waiters::deadline_after;
+use crate::{Actor, Proxy, Reply, park};
+
+/// What every reference knows about its actor, whatever the actor's type.
+pub(crate) struct Meta {
+    /// Process-unique number, also the `N` of the thread name `Name-N`.
+    pub(crate) id: u64,
+    pub(crate) name: &'static str,
+    pub(crate) urn: Box<str>,
+    /// `Name (urn:uuid:…)`, Pykka's `str(actor)`.
+    pub(crate) label: Arc<str>,
+    pub(crate) alive: AtomicBool,
+    /// The context id of the code running the actor's hook right now, or 0.
+    pub(crate) running_in: AtomicU64,
+}
+
+impl Meta {
+    pub(crate) fn new(id: u64, name: &'static str) -> Self {
+        let urn = uuid::Uuid::new_v4().urn().to_string();
+        let label: Arc<str> = format!("{name} ({urn})").into();
+        Meta {
+            id,
+            name,
+            urn: urn.into_boxed_str(),
+            label,
+            alive: AtomicBool::new(true),
+            running_in: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn is_alive(&self) -> bool {
+        self.alive.load(Ordering::Acquire)
+    }
+
+    /// Whether the calling context is inside one of this actor's hooks right now.
+    pub(crate) fn is_running_here(&self) -> bool {
+        let running = self.running_in.load(Ordering::Acquire);
+        running != 0 && running == park::context_id()
+    }
+
+    pub(crate) fn dead(&self, kind: DeadKind) -> ActorDeadError {
+        ActorDeadError::new(self.label.clone(), kind)
+    }
+}
+
+/// The shared part of every [`ActorRef`] of one actor; `S` is the inbox sender, erased
+/// to a trait object so that references do not name the runtime.
+pub(crate) struct Cell<A: Actor, S: ?Sized = dyn InboxSender<Envelope<A>>> {
+    pub(crate) meta: Meta,
+    _actor: PhantomData<fn() -> A>,
+    sender: S,
+}
+
+impl<A: Actor, S> Cell<A, S> {
+    pub(crate) fn new(meta: Meta, sender: S) -> Self {
+        Cell {
+            meta,
+            _actor: PhantomData,
+            sender,
+        }
+    }
+}
+
+/// A reference to a running (or dead) actor: Pykka's `ActorRef`.
+///
+/// Cheap to clone, `Send` and `Sync`; equal (and hashed) by actor identity. Its
+/// `Display` is Pykka's `str(ref)`, `Name (urn:uuid:…)`; its `Debug` is Pykka's
+/// `repr`, `<ActorRef for Name (urn:uuid:…)>`.
+///
+/// | Pykka                           | pykka                                        |
+/// |---------------------------------|----------------------------------------------|
+/// | `ref.tell(msg)`                 | [`tell`](ActorRef::tell)                     |
+/// | `ref.ask(msg)`                  | [`ask`](ActorRef::ask)                       |
+/// | `ref.ask(msg, timeout=t)`       | [`ask_timeout`](ActorRef::ask_timeout)       |
+/// | `ref.ask(msg, block=False)`     | [`ask_nonblocking`](ActorRef::ask_nonblocking) |
+/// | `ref.stop()`                    | [`stop`](ActorRef::stop)                     |
+/// | `ref.stop(timeout=t)`           | [`stop_timeout`](ActorRef::stop_timeout)     |
+/// | `ref.stop(block=False)`         | [`stop_nonblocking`](ActorRef::stop_nonblocking) |
+/// | `ref.is_alive()`                | [`is_alive`](ActorRef::is_alive)             |
+/// | `ref.proxy()`                   | [`proxy`](ActorRef::proxy)                   |
+/// | `ref.actor_urn`                 | [`urn`](ActorRef::urn)                       |
+/// | `ref.actor_class.__name__`      | [`actor_name`](ActorRef::actor_name)         |
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use pykka_core::{Actor, Context, Failure};
+///
+/// struct Greeter;
+/// impl Actor for Greeter {
+///     type Message = String;
+///     type Reply = String;
+///     fn on_receive(&mut self, name: String, _: &Context<Self>) -> Result<String, Failure> {
+///         Ok(format!("hello, {name}"))
+///     }
+/// }
+///
+/// let greeter = Greeter.start(&pykka_thread::ThreadRuntime::default()).unwrap();
+/// assert!(greeter.to_string().starts_with("Greeter (urn:uuid:"));
+/// let reply = greeter.ask_nonblocking("ann".into());
+/// assert_eq!(greeter.ask_timeout("bob".into(), Duration::from_secs(5)).unwrap(), "hello, bob");
+/// assert_eq!(reply.take().unwrap(), "hello, ann");
+/// assert!(greeter.stop());
+/// assert!(!greeter.stop()); // already dead
+/// ```
+pub struct ActorRef<A: Actor> {
+    pub(crate) cell: Arc<Cell<A>>,
+}
+
+impl<A: Actor> ActorRef<A> {
+    pub(crate) fn from_cell(cell: Arc<Cell<A>>) -> Self {
+        ActorRef { cell }
+    }
+
+    pub(crate) fn meta(&self) -> &Meta {
+        &self.cell.meta
+    }
+
+    pub(crate) fn send(&self, msg: Msg<A>) -> Result<(), Msg<A>> {
+        self.cell.sender.send(Envelope(msg)).map_err(|e| e.0)
+    }
+
+    /// The actor's URN, `urn:uuid:` and a random (version 4) UUID.
+    pub fn urn(&self) -> &str {
+        &self.cell.meta.urn
+    }
+
+    /// The actor's name ([`Actor::name`]), Pykka's class name.
+    pub fn actor_name(&self) -> &'static str {
+        self.cell.meta.name
+    }
+
+    /// Whether the actor is alive: started and not yet stopped. An alive actor may still
+    /// be busy and slow to answer.
+    pub fn is_alive(&self) -> bool {
+        self.cell.meta.is_alive()
+    }
+
+    /// Sends `message` without waiting for anything.
+    ///
+    /// # Errors
+    ///
+    /// [`ActorDeadError`] with the message inside (see
+    /// [`into_inner`](ActorDeadError::into_inner)) if the actor is dead.
+    pub fn tell(&self, message: A::Message) -> Result<(), ActorDeadError<A::Message>> {
+        let not_found = |m| Err(self.cell.meta.dead(DeadKind::NotFound).with_message(m));
+        if !self.is_alive() {
+            return not_found(message);
+        }
+        match self.send(Msg::Tell(message)) {
+            Ok(()) => Ok(()),
+            Err(Msg::Tell(m)) => not_found(m),
+            Err(_) => unreachable!("the inbox handed back another message"),
+        }
+    }
+
+    /// Sends `message` and returns at once with a [`Reply`] to its answer.
+    ///
+    /// If the actor is dead, the reply fails with [`ActorDeadError`] ("… not found"); if
+    /// it stops before handling the message, with "… stopped before handling the
+    /// message". It never waits forever because the actor died.
+    pub fn ask_nonblocking(&self, message: A::Message) -> Reply<A::Reply> {
+        if !self.is_alive() {
+            return Reply::ready(Err(AskError::Dead(self.cell.meta.dead(DeadKind::NotFound))));
+        }
+        let (reply, completer) = Completer::pair(self.cell.meta.label.clone());
+        if let Err(Msg::Ask(_, completer)) = self.send(Msg::Ask(message, completer)) {
+            completer.complete(Err(AskError::Dead(self.cell.meta.dead(DeadKind::NotFound))));
+        }
+        reply
+    }
+
+    /// Sends `message` and waits for the answer.
+    ///
+    /// # Errors
+    ///
+    /// [`AskError::Dead`] if the actor is dead or stops first, [`AskError::Failed`] if
+    /// the handler failed, [`AskError::Deadlock`] if an actor asks itself.
+    pub fn ask(&self, message: A::Message) -> Result<A::Reply, AskError> {
+        self.ask_deadline_inner(message, None, None)
+    }
+
+    /// Like [`ask`](ActorRef::ask), giving up after `timeout`. A message that timed out is
+    /// not withdrawn: the actor still handles it later.
+    ///
+    /// # Errors
+    ///
+    /// As [`ask`](ActorRef::ask), plus [`AskError::Timeout`].
+    pub fn ask_timeout(&self, message: A::Message, timeout: Duration) -> Result<A::Reply, AskError> {
+        self.ask_deadline_inner(message, deadline_after(timeout), Some(timeout))
+    }
+
+    fn ask_deadline_inner(
+        &self,
+        message: A::Message,
+        deadline: Option<Instant>,
+        timeout: Option<Duration>,
+    ) -> Result<A::Reply, AskError> {
+        if self.cell.meta.is_running_here() {
+            return Err(AskError::Deadlock(DeadlockError::new(self.cell.meta.label.clone())));
+        }
+        let reply = self.ask_nonblocking(message);
+        match deadline {
+            None => reply.take(),
+            Some(d) => match reply.take_deadline(d) {
+                Err(AskError::Timeout(_)) => Err(AskError::Timeout(TimeoutError::after(timeout))),
+                other => other,
+            },
+        }
+    }
+
+    /// Enqueues a stop request with no reply (Pykka's `Actor.stop()` from inside).
+    pub(crate) fn tell_stop(&self) {
+        if self.is_alive() {
+            let _ = self.send(Msg::Stop(None));
+        }
+    }
+
+    /// Asks the actor to stop after the messages already queued, and returns at once
+    /// with a reply: `true` if this request stopped it (or was queued when it stopped),
+    /// `false` if it was already dead.
+    pub fn stop_nonblocking(&self) -> Reply<bool> {
+        if !self.is_alive() {
+            return Reply::ready(Ok(false));
+        }
+        let (reply, completer) = Completer::pair_with(self.cell.meta.label.clone(), |_| Ok(true));
+        if let Err(Msg::Stop(Some(completer))) = self.send(Msg::Stop(Some(completer))) {
+            completer.complete(Ok(false));
+        }
+        reply
+    }
+
+    /// Stops the actor after the messages already queued (a poison pill) and waits until
+    /// it has stopped and run `on_stop`.
+    ///
+    /// Returns `true` if this call stopped the actor, `false` if it was already dead.
+    /// Called from inside the actor's own hooks (where waiting would deadlock), it
+    /// queues the stop and returns `true` at once: the actor stops after the current
+    /// message.
+    pub fn stop(&self) -> bool {
+        stop_wait(self.meta(), || self.stop_nonblocking(), None, None).unwrap_or(true)
+    }
+
+    /// Like [`stop`](ActorRef::stop), giving up after `timeout`. On timeout the request
+    /// stays queued and the actor still stops later.
+    ///
+    /// # Errors
+    ///
+    /// [`TimeoutError`] if the actor had not stopped in time.
+    pub fn stop_timeout(&self, timeout: Duration) -> Result<bool, TimeoutError> {
+        stop_wait(
+            self.meta(),
+            || self.stop_nonblocking(),
+            deadline_after(timeout),
+            Some(timeout),
+        )
+    }
+
+    /// A proxy that turns closures into messages to this actor: Pykka's `ref.proxy()`.
+    ///
+    /// # Errors
+    ///
+    /// [`ActorDeadError`] ("… not found") if the actor is dead.
+    pub fn proxy(&self) -> Result<Proxy<A>, ActorDeadError> {
+        if self.is_alive() {
+            Ok(Proxy::new(self.clone()))
+        } else {
+            Err(self.cell.meta.dead(DeadKind::NotFound))
+        }
+    }
+}
+
+/// The blocking stop shared by typed and type-erased references.
+pub(crate) fn stop_wait(
+    meta: &Meta,
+    stop_nonblocking: impl FnOnce() -> Reply<bool>,
+    deadline: Option<Instant>,
+    timeout: Option<Duration>,
+) -> Result<bool, TimeoutError> {
+    if !meta.is_alive() {
+        return Ok(false);
+    }
+    let reply = stop_nonblocking();
+    if meta.is_running_here() {
+        // Waiting for our own stop would deadlock; the request is queued.
+        return Ok(true);
+    }
+    let result = match deadline {
+        Some(d) => reply.get_deadline(d),
+        None => reply.get(),
+    };
+    match result {
+        Ok(stopped) => Ok(stopped),
+        Err(AskError::Timeout(_)) => Err(TimeoutError::after(timeout)),
+        Err(_) => Ok(false),
+    }
+}
+
+impl<A: Actor> Clone for ActorRef<A> {
+    fn clone(&self) -> Self {
+        ActorRef {
+            cell: self.cell.clone(),
+        }
+    }
+}
+
+impl<A: Actor> PartialEq for ActorRef<A> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.cell, &other.cell)
+    }
+}
+
+impl<A: Actor> Eq for ActorRef<A> {}
+
+impl<A: Actor> Hash for ActorRef<A> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.cell.meta.id.hash(state);
+    }
+}
+
+impl<A: Actor> fmt::Display for ActorRef<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.cell.meta.label)
+    }
+}
+
+impl<A: Actor> fmt::Debug for ActorRef<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<ActorRef for {}>", self.cell.meta.label)
+    }
+}

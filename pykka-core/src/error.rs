@@ -1,0 +1,306 @@
+//! The error types of pykka.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::Failure;
+
+/// Why an actor could not take a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeadKind {
+    /// The actor was already dead when the message was sent ("… not found").
+    NotFound,
+    /// The message was queued, but the actor stopped before handling it.
+    StoppedBeforeHandling,
+}
+
+/// Using an actor that is dead: Pykka's `ActorDeadError`.
+///
+/// A failed [`tell`](crate::ActorRef::tell) hands the message back inside this error
+/// (`M` is the message type); [`into_inner`](ActorDeadError::into_inner) takes it out.
+/// Inside [`AskError`] the message is `()`.
+///
+/// # Examples
+///
+/// ```
+/// # use pykka_core::{Actor, Context, Failure};
+/// # struct Echo;
+/// # impl Actor for Echo {
+/// #     type Message = u32;
+/// #     type Reply = u32;
+/// #     fn on_receive(&mut self, m: u32, _: &Context<Self>) -> Result<u32, Failure> { Ok(m) }
+/// # }
+/// let echo = Echo.start(&pykka_thread::ThreadRuntime::default()).unwrap();
+/// echo.stop();
+/// let err = echo.tell(7).unwrap_err();
+/// assert_eq!(err.to_string(), format!("{echo} not found"));
+/// assert_eq!(err.into_inner(), 7);
+/// ```
+#[derive(Clone)]
+pub struct ActorDeadError<M = ()> {
+    actor: Arc<str>,
+    kind: DeadKind,
+    message: M,
+}
+
+impl ActorDeadError<()> {
+    pub(crate) fn new(actor: Arc<str>, kind: DeadKind) -> Self {
+        ActorDeadError {
+            actor,
+            kind,
+            message: (),
+        }
+    }
+
+    pub(crate) fn with_message<M>(self, message: M) -> ActorDeadError<M> {
+        ActorDeadError {
+            actor: self.actor,
+            kind: self.kind,
+            message,
+        }
+    }
+}
+
+impl<M> ActorDeadError<M> {
+    /// The dead actor, as `TypeName (urn:uuid:…)`.
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// Whether the actor was dead before the message was sent, or stopped with the
+    /// message still queued.
+    pub fn kind(&self) -> DeadKind {
+        self.kind
+    }
+
+    /// The message that could not be delivered.
+    pub fn into_inner(self) -> M {
+        self.message
+    }
+
+    /// The same error without the message.
+    pub fn without_message(self) -> ActorDeadError {
+        ActorDeadError::new(self.actor, self.kind)
+    }
+}
+
+impl<M> fmt::Display for ActorDeadError<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            DeadKind::NotFound => write!(f, "{} not found", self.actor),
+            DeadKind::StoppedBeforeHandling => {
+                write!(f, "{} stopped before handling the message", self.actor)
+            }
+        }
+    }
+}
+
+impl<M> fmt::Debug for ActorDeadError<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ActorDeadError")
+            .field("actor", &self.actor)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<M> StdError for ActorDeadError<M> {}
+
+/// A blocking call gave up after its timeout: Pykka's `Timeout`.
+///
+/// ```
+/// use std::time::Duration;
+/// let reply = pykka_core::Reply::<u32>::new();
+/// let err = reply.get_timeout(Duration::from_millis(20)).unwrap_err();
+/// assert_eq!(err.to_string(), "timed out after 20ms");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TimeoutError {
+    timeout: Option<Duration>,
+}
+
+impl TimeoutError {
+    pub(crate) fn after(timeout: Option<Duration>) -> Self {
+        TimeoutError { timeout }
+    }
+
+    /// The timeout that expired, if the call was given a duration (not a deadline).
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+}
+
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.timeout {
+            Some(t) => write!(f, "timed out after {t:?}"),
+            None => f.write_str("deadline passed"),
+        }
+    }
+}
+
+impl StdError for TimeoutError {}
+
+/// Why a reply could not be had: the error of [`ActorRef::ask`](crate::ActorRef::ask)
+/// and of every [`Reply`](crate::Reply) getter.
+///
+/// ```
+/// use pykka_core::{AskError, Failure, Reply};
+///
+/// let reply = Reply::<u32>::new();
+/// reply.set_failure(Failure::msg("no such user")).unwrap();
+/// match reply.get() {
+///     Err(AskError::Failed(f)) => assert_eq!(f.to_string(), "no such user"),
+///     other => panic!("{other:?}"),
+/// }
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum AskError {
+    /// The actor was dead, or stopped before handling the message.
+    Dead(ActorDeadError),
+    /// The reply did not come within the timeout.
+    Timeout(TimeoutError),
+    /// The handler failed (returned an error or panicked); the failure is kept.
+    Failed(Failure),
+    /// An actor blocked waiting for its own reply, which could never come.
+    Deadlock(DeadlockError),
+    /// The value was already moved out by [`Reply::take`](crate::Reply::take) or an
+    /// `.await`.
+    Taken,
+}
+
+impl fmt::Display for AskError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AskError::Dead(e) => e.fmt(f),
+            AskError::Timeout(e) => e.fmt(f),
+            AskError::Failed(e) => e.fmt(f),
+            AskError::Deadlock(e) => e.fmt(f),
+            AskError::Taken => f.write_str("the reply's value was already taken"),
+        }
+    }
+}
+
+impl StdError for AskError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            AskError::Dead(e) => Some(e),
+            AskError::Timeout(e) => Some(e),
+            AskError::Failed(f) => f.as_error().map(|e| e as &(dyn StdError + 'static)),
+            AskError::Deadlock(e) => Some(e),
+            AskError::Taken => None,
+        }
+    }
+}
+
+impl From<ActorDeadError> for AskError {
+    fn from(e: ActorDeadError) -> Self {
+        AskError::Dead(e)
+    }
+}
+
+impl From<TimeoutError> for AskError {
+    fn from(e: TimeoutError) -> Self {
+        AskError::Timeout(e)
+    }
+}
+
+/// An actor asked itself and would have waited forever for its own reply.
+///
+/// Pykka deadlocks here; pykka refuses at once.
+#[derive(Debug, Clone)]
+pub struct DeadlockError {
+    actor: Arc<str>,
+}
+
+impl DeadlockError {
+    pub(crate) fn new(actor: Arc<str>) -> Self {
+        DeadlockError { actor }
+    }
+}
+
+impl fmt::Display for DeadlockError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} would wait for its own reply (deadlock); use a non-blocking ask or tell",
+            self.actor
+        )
+    }
+}
+
+impl StdError for DeadlockError {}
+
+/// The backend could not start the actor's thread, coroutine or task.
+#[derive(Debug)]
+pub struct StartError {
+    actor: String,
+    source: io::Error,
+}
+
+impl StartError {
+    pub(crate) fn new(actor: String, source: io::Error) -> Self {
+        StartError { actor, source }
+    }
+
+    /// The backend's error.
+    pub fn io_error(&self) -> &io::Error {
+        &self.source
+    }
+}
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "failed to start {}: {}", self.actor, self.source)
+    }
+}
+
+impl StdError for StartError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// A [`Reply`](crate::Reply) can be completed once; this is the second attempt, with
+/// the value it carried.
+///
+/// ```
+/// let reply = pykka_core::Reply::new();
+/// reply.set(1).unwrap();
+/// let err = reply.set(2).unwrap_err();
+/// assert_eq!(err.to_string(), "reply already completed");
+/// assert_eq!(err.into_inner(), 2);
+/// ```
+pub struct SetError<T> {
+    value: T,
+}
+
+impl<T> SetError<T> {
+    pub(crate) fn new(value: T) -> Self {
+        SetError { value }
+    }
+
+    /// The value that was not stored.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+}
+
+impl<T> fmt::Display for SetError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("reply already completed")
+    }
+}
+
+impl<T> fmt::Debug for SetError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SetError").finish_non_exhaustive()
+    }
+}
+
+impl<T> StdError for SetError<T> {}

@@ -1,0 +1,85 @@
+//! The runtime-independent heart of [pykka](https://docs.rs/pykka): Pykka's actor model
+//! for Rust.
+//!
+//! This crate holds every piece of the semantics: [`Actor`] and its lifecycle hooks,
+//! [`ActorRef`] with `tell`/`ask`/`stop`, [`Reply`] (Pykka's `Future`), [`Proxy`],
+//! [`ActorRegistry`], [`Event`], and the logging. It is generic over a [`Runtime`]
+//! that supplies inboxes and runs actor loops; the backends are `pykka-thread` (OS
+//! threads), `pykka-green` (may coroutines) and `pykka-smol` (the smol executor).
+//!
+//! Applications normally depend on the `pykka` facade and pick a backend with a cargo
+//! feature. Libraries should depend on `pykka-core` (or on `pykka` with
+//! `default-features = false`) and stay generic over `R: Runtime`, leaving the choice
+//! of backend to the application.
+//!
+//! # Example
+//!
+//! ```
+//! use pykka_core::{Actor, Context, Failure};
+//! use pykka_thread::ThreadRuntime;
+//!
+//! struct Greeter;
+//!
+//! impl Actor for Greeter {
+//!     type Message = String;
+//!     type Reply = String;
+//!
+//!     fn on_receive(&mut self, name: String, _ctx: &Context<Self>) -> Result<String, Failure> {
+//!         Ok(format!("Hi there, {name}!"))
+//!     }
+//! }
+//!
+//! let greeter = Greeter.start(&ThreadRuntime::default()).unwrap();
+//! assert_eq!(greeter.ask("Joe".to_string()).unwrap(), "Hi there, Joe!");
+//! greeter.stop();
+//! ```
+//!
+//! # Logging
+//!
+//! pykka logs through the [`log`](https://docs.rs/log) crate with target `pykka`, at
+//! Pykka 4.x's levels and with its message shapes (`{actor}` is `Name (urn:uuid:…)`):
+//!
+//! | level | message |
+//! |-------|---------|
+//! | ERROR | `Unhandled exception in {actor}: {failure}`: a told message, `on_start`, `on_stop` or `on_failure` failed |
+//! | WARNING | `Unexpected message received by {actor}` (the default `on_receive`) |
+//! | INFO  | `Exception returned from {actor} to caller: {failure}`: a failure went to an asker |
+//! | DEBUG | `Registered {actor}`, `Starting {actor}`, `Unregistered {actor}` (or `… (not found in registry)`), `Stopped {actor}` |
+//!
+//! # Features
+//!
+//! - `conformance`: the conformance suite every backend runs ([`conformance`] and the
+//!   `suite!` macro).
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![doc(test(attr(deny(warnings))))]
+
+mod actor;
+mod actor_loop;
+mod actor_ref;
+mod any_ref;
+mod error;
+mod event;
+mod failure;
+pub mod park;
+mod proxy;
+mod registry;
+mod reply;
+mod runtime;
+mod waiters;
+
+#[cfg(feature = "conformance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "conformance")))]
+pub mod conformance;
+
+pub use actor::{Actor, Context};
+pub use actor_loop::{ActorLoop, Envelope};
+pub use actor_ref::ActorRef;
+pub use any_ref::AnyActorRef;
+pub use error::{ActorDeadError, AskError, DeadKind, DeadlockError, SetError, StartError, TimeoutError};
+pub use event::Event;
+pub use failure::Failure;
+pub use proxy::Proxy;
+pub use registry::ActorRegistry;
+pub use reply::{Reply, get_all, get_all_timeout};
+pub use runtime::{InboxSender, Runtime};

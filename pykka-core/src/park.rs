@@ -1,0 +1,255 @@
+//! How the calling context waits: the one place where pykka blocks.
+//!
+//! Every blocking operation of pykka ([`Reply::get`](crate::Reply::get),
+//! [`ActorRef::ask`](crate::ActorRef::ask), [`Event::wait`](crate::Event::wait),
+//! blocking stops) ends in [`wait_until`], which parks *the calling context* until a
+//! [`Waker`] wakes it or a deadline passes. What "the calling context" is depends on
+//! who calls, not on which actor is waited for: a green actor that asks a thread actor
+//! must park its coroutine, not its worker thread. So the parking strategy is chosen at
+//! the moment of the wait, by asking every registered [`ContextProbe`] whether the
+//! calling context is one of its own. A plain OS thread (the default) parks with
+//! [`std::thread::park_timeout`].
+//!
+//! Backends whose tasks must not block their OS thread register a probe once, when
+//! their runtime value is created, with [`register_probe`]. The thread backend needs
+//! none.
+
+use std::cell::Cell;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::task::{Context as TaskContext, Poll, Wake, Waker};
+use std::thread::{self, Thread};
+use std::time::Instant;
+
+/// A way to block one execution context (an OS thread, a coroutine, an executor
+/// worker) until it is unparked.
+///
+/// Implemented by backends; used only through a [`Parker`].
+///
+/// # Requirements
+///
+/// - [`park`](Park::park) blocks the *calling* context until [`unpark`](Park::unpark)
+///   is called (before or during the park: an unpark that comes first makes the next
+///   park return at once), or until `deadline` passes. It may return spuriously.
+/// - [`unpark`](Park::unpark) may be called from any thread, coroutine or task, any
+///   number of times.
+pub trait Park: Send + Sync + 'static {
+    /// Blocks the calling context until unparked or until `deadline` (if any) passes.
+    fn park(&self, deadline: Option<Instant>);
+    /// Wakes the context that parks (or will next park) on this value.
+    fn unpark(&self);
+}
+
+/// A [`Park`] together with the [`Waker`] that unparks it.
+///
+/// # Examples
+///
+/// ```
+/// use pykka_core::park::Parker;
+///
+/// let parker = Parker::current();
+/// parker.waker().wake_by_ref();
+/// parker.park(None); // returns at once: the wake came first
+/// ```
+#[derive(Clone)]
+pub struct Parker {
+    park: Arc<dyn Park>,
+    waker: Waker,
+}
+
+struct WakeAdapter(Arc<dyn Park>);
+
+impl Wake for WakeAdapter {
+    fn wake(self: Arc<Self>) {
+        self.0.unpark();
+    }
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.0.unpark();
+    }
+}
+
+impl Parker {
+    /// Wraps a backend's [`Park`] and builds the [`Waker`] that unparks it.
+    pub fn new(park: Arc<dyn Park>) -> Self {
+        let waker = Waker::from(Arc::new(WakeAdapter(park.clone())));
+        Parker { park, waker }
+    }
+
+    /// The parker for the calling context: the first registered [`ContextProbe`] that
+    /// recognises it, else the calling OS thread's own parker.
+    pub fn current() -> Parker {
+        for probe in probes() {
+            if let Some(parker) = probe.parker() {
+                return parker;
+            }
+        }
+        THREAD_PARKER.with(|p| p.clone())
+    }
+
+    /// The waker that unparks this parker.
+    pub fn waker(&self) -> &Waker {
+        &self.waker
+    }
+
+    /// Blocks until woken or until `deadline` passes (it may return spuriously).
+    pub fn park(&self, deadline: Option<Instant>) {
+        self.park.park(deadline);
+    }
+}
+
+impl fmt::Debug for Parker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Parker").finish_non_exhaustive()
+    }
+}
+
+/// The default [`Park`]: the OS thread's own park token.
+struct ThreadPark(Thread);
+
+impl Park for ThreadPark {
+    fn park(&self, deadline: Option<Instant>) {
+        match deadline {
+            None => thread::park(),
+            Some(deadline) => {
+                let now = Instant::now();
+                if deadline > now {
+                    thread::park_timeout(deadline - now);
+                }
+            }
+        }
+    }
+    fn unpark(&self) {
+        self.0.unpark();
+    }
+}
+
+thread_local! {
+    static THREAD_PARKER: Parker = Parker::new(Arc::new(ThreadPark(thread::current())));
+    static THREAD_CONTEXT_ID: Cell<u64> = const { Cell::new(0) };
+}
+
+/// A backend's hook that tells core whether the calling context is one of its own, and
+/// if so how it waits.
+///
+/// # Implementing
+///
+/// Return `None` from both methods for any context that is not yours, quickly: every
+/// blocking wait asks every registered probe in registration order.
+pub trait ContextProbe: Send + Sync + 'static {
+    /// The parker for the calling context, or `None` if the context is not this
+    /// backend's.
+    fn parker(&self) -> Option<Parker>;
+    /// A process-unique, non-zero identifier of the calling context, or `None` if the
+    /// context is not this backend's or if its OS thread identifies it (a task that
+    /// never leaves its thread while it runs, such as an executor task during one
+    /// poll). Values must not collide with [`context_id`] of plain threads: take them
+    /// from [`new_context_id`].
+    fn context_id(&self) -> Option<u64>;
+}
+
+const MAX_PROBES: usize = 8;
+static PROBES: [OnceLock<&'static dyn ContextProbe>; MAX_PROBES] =
+    [const { OnceLock::new() }; MAX_PROBES];
+static PROBE_COUNT: AtomicUsize = AtomicUsize::new(0);
+
+fn probes() -> impl Iterator<Item = &'static dyn ContextProbe> {
+    let n = PROBE_COUNT.load(Ordering::Acquire);
+    PROBES[..n.min(MAX_PROBES)].iter().filter_map(|p| p.get().copied())
+}
+
+/// The probe table is full: more than eight backends registered a probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProbeTableFull;
+
+impl fmt::Display for ProbeTableFull {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "no room for another context probe ({MAX_PROBES} at most)")
+    }
+}
+
+impl std::error::Error for ProbeTableFull {}
+
+/// Registers a backend's [`ContextProbe`] for the rest of the process.
+///
+/// Call it once per backend (for example from a `std::sync::Once` in the runtime's
+/// constructor); registering the same probe twice is harmless but wastes a slot.
+///
+/// # Errors
+///
+/// [`ProbeTableFull`] when eight probes are already registered.
+pub fn register_probe(probe: &'static dyn ContextProbe) -> Result<(), ProbeTableFull> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let n = PROBE_COUNT.load(Ordering::Acquire);
+    if n >= MAX_PROBES {
+        return Err(ProbeTableFull);
+    }
+    let _ = PROBES[n].set(probe);
+    PROBE_COUNT.store(n + 1, Ordering::Release);
+    Ok(())
+}
+
+/// A fresh process-unique, non-zero context identifier (for [`ContextProbe::context_id`]).
+pub fn new_context_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The identifier of the calling context: a coroutine's own identifier where a probe
+/// gives one, else the calling OS thread's.
+pub fn context_id() -> u64 {
+    for probe in probes() {
+        if let Some(id) = probe.context_id() {
+            return id;
+        }
+    }
+    THREAD_CONTEXT_ID.with(|id| {
+        if id.get() == 0 {
+            id.set(new_context_id());
+        }
+        id.get()
+    })
+}
+
+/// Polls `poll` until it is ready, parking the calling context in between; gives up
+/// (returns `None`) once `deadline` has passed.
+///
+/// `poll` must register the waker it is given before it returns `Pending`, as any
+/// `Future::poll` does. A deadline already in the past polls once and does not park.
+///
+/// # Examples
+///
+/// ```
+/// use std::task::Poll;
+/// use std::time::Instant;
+///
+/// let mut n = 0;
+/// let out = pykka_core::park::wait_until(
+///     |cx| {
+///         n += 1;
+///         if n == 3 { Poll::Ready(n) } else { cx.waker().wake_by_ref(); Poll::Pending }
+///     },
+///     None,
+/// );
+/// assert_eq!(out, Some(3));
+/// assert_eq!(pykka_core::park::wait_until(|_| Poll::<()>::Pending, Some(Instant::now())), None);
+/// ```
+pub fn wait_until<T>(
+    mut poll: impl FnMut(&mut TaskContext<'_>) -> Poll<T>,
+    deadline: Option<Instant>,
+) -> Option<T> {
+    let parker = Parker::current();
+    let mut cx = TaskContext::from_waker(parker.waker());
+    loop {
+        if let Poll::Ready(v) = poll(&mut cx) {
+            return Some(v);
+        }
+        if let Some(d) = deadline {
+            if Instant::now() >= d {
+                return None;
+            }
+        }
+        parker.park(deadline);
+    }
+}

@@ -1,0 +1,2 @@
+//! pykka facade (placeholder).
+pub use pykka_core::*;
