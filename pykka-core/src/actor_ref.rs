@@ -200,7 +200,11 @@ impl<A: Actor> ActorRef<A> {
     /// # Errors
     ///
     /// As [`ask`](ActorRef::ask), plus [`AskError::Timeout`].
-    pub fn ask_timeout(&self, message: A::Message, timeout: Duration) -> Result<A::Reply, AskError> {
+    pub fn ask_timeout(
+        &self,
+        message: A::Message,
+        timeout: Duration,
+    ) -> Result<A::Reply, AskError> {
         self.ask_deadline_inner(message, deadline_after(timeout), Some(timeout))
     }
 
@@ -211,16 +215,11 @@ impl<A: Actor> ActorRef<A> {
         timeout: Option<Duration>,
     ) -> Result<A::Reply, AskError> {
         if self.cell.meta.is_running_here() {
-            return Err(AskError::Deadlock(DeadlockError::new(self.cell.meta.label.clone())));
+            return Err(AskError::Deadlock(DeadlockError::new(
+                self.cell.meta.label.clone(),
+            )));
         }
-        let reply = self.ask_nonblocking(message);
-        match deadline {
-            None => reply.take(),
-            Some(d) => match reply.take_deadline(d) {
-                Err(AskError::Timeout(_)) => Err(AskError::Timeout(TimeoutError::after(timeout))),
-                other => other,
-            },
-        }
+        self.ask_nonblocking(message).take_within(deadline, timeout)
     }
 
     /// Enqueues a stop request with no reply (Pykka's `Actor.stop()` from inside).
@@ -299,13 +298,9 @@ pub(crate) fn stop_wait(
         // Waiting for our own stop would deadlock; the request is queued.
         return Ok(true);
     }
-    let result = match deadline {
-        Some(d) => reply.get_deadline(d),
-        None => reply.get(),
-    };
-    match result {
+    match reply.take_within(deadline, timeout) {
         Ok(stopped) => Ok(stopped),
-        Err(AskError::Timeout(_)) => Err(TimeoutError::after(timeout)),
+        Err(AskError::Timeout(e)) => Err(e),
         Err(_) => Ok(false),
     }
 }

@@ -112,33 +112,48 @@ impl<M> StdError for ActorDeadError<M> {}
 
 /// A blocking call gave up after its timeout: Pykka's `Timeout`.
 ///
+/// It names the duration and, when the wait was for an actor's reply, the actor.
+///
 /// ```
 /// use std::time::Duration;
 /// let reply = pykka_core::Reply::<u32>::new();
 /// let err = reply.get_timeout(Duration::from_millis(20)).unwrap_err();
 /// assert_eq!(err.to_string(), "timed out after 20ms");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TimeoutError {
     timeout: Option<Duration>,
+    waiting_for: Option<Arc<str>>,
 }
 
 impl TimeoutError {
-    pub(crate) fn after(timeout: Option<Duration>) -> Self {
-        TimeoutError { timeout }
+    pub(crate) fn new(timeout: Option<Duration>, waiting_for: Option<Arc<str>>) -> Self {
+        TimeoutError {
+            timeout,
+            waiting_for,
+        }
     }
 
     /// The timeout that expired, if the call was given a duration (not a deadline).
     pub fn timeout(&self) -> Option<Duration> {
         self.timeout
     }
+
+    /// The actor whose reply was awaited, as `TypeName (urn:uuid:…)`, if known.
+    pub fn waiting_for(&self) -> Option<&str> {
+        self.waiting_for.as_deref()
+    }
 }
 
 impl fmt::Display for TimeoutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.timeout {
-            Some(t) => write!(f, "timed out after {t:?}"),
-            None => f.write_str("deadline passed"),
+            Some(t) => write!(f, "timed out after {t:?}")?,
+            None => f.write_str("deadline passed")?,
+        }
+        match &self.waiting_for {
+            Some(actor) => write!(f, " waiting for {actor}"),
+            None => Ok(()),
         }
     }
 }
@@ -191,7 +206,9 @@ impl StdError for AskError {
         match self {
             AskError::Dead(e) => Some(e),
             AskError::Timeout(e) => Some(e),
-            AskError::Failed(f) => f.as_error().map(|e| e as &(dyn StdError + 'static)),
+            // The failure's own text is this error's text, so its source is the
+            // wrapped error's source (each message appears once in a chain).
+            AskError::Failed(f) => f.as_error().and_then(|e| e.source()),
             AskError::Deadlock(e) => Some(e),
             AskError::Taken => None,
         }

@@ -7,10 +7,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant};
 
+use crate::Failure;
 use crate::error::{ActorDeadError, AskError, DeadKind, SetError, TimeoutError};
 use crate::park::wait_until;
 use crate::waiters::{Waiters, deadline_after, wake_all};
-use crate::Failure;
 
 /// A value (or an error) that arrives later: Pykka's `Future`.
 ///
@@ -55,6 +55,8 @@ pub struct Reply<T> {
 
 struct Shared<T> {
     state: Mutex<State<T>>,
+    /// The actor whose answer this is, for timeout errors.
+    origin: Option<Arc<str>>,
 }
 
 struct State<T> {
@@ -74,7 +76,11 @@ enum Slot<T> {
 trait Lazy<T>: Send {
     /// Computes the value, blocking until `deadline`. `Err(AskError::Timeout)` means "not
     /// yet": the computation is kept and retried by the next getter.
-    fn resolve(&mut self, deadline: Option<Instant>, timeout: Option<Duration>) -> Result<T, AskError>;
+    fn resolve(
+        &mut self,
+        deadline: Option<Instant>,
+        timeout: Option<Duration>,
+    ) -> Result<T, AskError>;
     /// Computes the value without blocking, registering `cx`'s waker where it waits.
     fn poll_resolve(&mut self, cx: &mut TaskContext<'_>) -> Poll<Result<T, AskError>>;
 }
@@ -130,6 +136,12 @@ impl<T: Send + 'static> Reply<T> {
         Reply::from_state(Slot::Pending, None)
     }
 
+    fn for_actor(origin: Arc<str>) -> Self {
+        let mut reply = Reply::from_state(Slot::Pending, None);
+        Arc::get_mut(&mut reply.shared).expect("fresh").origin = Some(origin);
+        reply
+    }
+
     /// A reply that is already completed with `result`.
     ///
     /// ```
@@ -150,6 +162,7 @@ impl<T: Send + 'static> Reply<T> {
                     lazy,
                     resolving: false,
                 }),
+                origin: None,
             }),
         }
     }
@@ -283,10 +296,27 @@ impl<T: Send + 'static> Reply<T> {
         Poll::Pending
     }
 
-    fn wait_with(&self, extract: Extract<'_, T>, deadline: Option<Instant>, timeout: Option<Duration>) -> Result<T, AskError> {
-        let timed_out = || AskError::Timeout(TimeoutError::after(timeout));
-        wait_until(|cx| self.poll_with(cx, extract, Some((deadline, timeout))), deadline)
-            .unwrap_or_else(|| Err(timed_out()))
+    pub(crate) fn take_within(
+        &self,
+        deadline: Option<Instant>,
+        timeout: Option<Duration>,
+    ) -> Result<T, AskError> {
+        self.wait_with(&extract_take, deadline, timeout)
+    }
+
+    fn wait_with(
+        &self,
+        extract: Extract<'_, T>,
+        deadline: Option<Instant>,
+        timeout: Option<Duration>,
+    ) -> Result<T, AskError> {
+        let timed_out =
+            || AskError::Timeout(TimeoutError::new(timeout, self.shared.origin.clone()));
+        wait_until(
+            |cx| self.poll_with(cx, extract, Some((deadline, timeout))),
+            deadline,
+        )
+        .unwrap_or_else(|| Err(timed_out()))
     }
 
     /// Moves the value out, waiting as long as it takes. Later getters get
@@ -326,7 +356,13 @@ impl<T: Send + 'static> Reply<T> {
         U: Send + 'static,
         F: FnOnce(T) -> U + Send + 'static,
     {
-        Reply::from_state(Slot::Pending, Some(Box::new(Map { source: self, f: Some(f) })))
+        Reply::from_state(
+            Slot::Pending,
+            Some(Box::new(Map {
+                source: self,
+                f: Some(f),
+            })),
+        )
     }
 
     /// Keeps the items of the value for which `predicate` is true.
@@ -493,7 +529,7 @@ impl<T: Send + 'static> Completer<T> {
         label: Arc<str>,
         orphan: fn(&Arc<str>) -> Result<T, AskError>,
     ) -> (Reply<T>, Completer<T>) {
-        let reply = Reply::new();
+        let reply = Reply::for_actor(label.clone());
         let completer = Completer {
             reply: Some(reply.clone()),
             label,
@@ -553,7 +589,11 @@ where
     T: Send + 'static,
     F: FnOnce(T) -> U + Send,
 {
-    fn resolve(&mut self, deadline: Option<Instant>, timeout: Option<Duration>) -> Result<U, AskError> {
+    fn resolve(
+        &mut self,
+        deadline: Option<Instant>,
+        timeout: Option<Duration>,
+    ) -> Result<U, AskError> {
         let r = self.source.wait_with(&extract_take, deadline, timeout);
         if let Err(AskError::Timeout(e)) = r {
             return Err(AskError::Timeout(e));
@@ -572,8 +612,14 @@ where
 struct Flatten<T>(Reply<Result<T, Failure>>);
 
 impl<T: Send + 'static> Lazy<T> for Flatten<T> {
-    fn resolve(&mut self, deadline: Option<Instant>, timeout: Option<Duration>) -> Result<T, AskError> {
-        self.0.wait_with(&extract_take, deadline, timeout)?.map_err(AskError::Failed)
+    fn resolve(
+        &mut self,
+        deadline: Option<Instant>,
+        timeout: Option<Duration>,
+    ) -> Result<T, AskError> {
+        self.0
+            .wait_with(&extract_take, deadline, timeout)?
+            .map_err(AskError::Failed)
     }
     fn poll_resolve(&mut self, cx: &mut TaskContext<'_>) -> Poll<Result<T, AskError>> {
         self.0
@@ -588,7 +634,11 @@ struct Join<T> {
 }
 
 impl<T: Send + 'static> Lazy<Vec<T>> for Join<T> {
-    fn resolve(&mut self, deadline: Option<Instant>, timeout: Option<Duration>) -> Result<Vec<T>, AskError> {
+    fn resolve(
+        &mut self,
+        deadline: Option<Instant>,
+        timeout: Option<Duration>,
+    ) -> Result<Vec<T>, AskError> {
         while self.done.len() < self.sources.len() {
             let v = self.sources[self.done.len()].wait_with(&extract_take, deadline, timeout)?;
             self.done.push(v);
