@@ -1,2 +1,88 @@
-//! pykka facade (placeholder).
+//! Pykka's actor model for Rust: actors with lifecycle hooks, `tell` and `ask` with
+//! replies and timeouts, proxies that turn method calls into messages, and a registry
+//! with `broadcast` and `stop_all`, the same actor running unchanged on OS threads, on
+//! stackful coroutines or on the smol executor.
+//!
+//! This is the facade crate: it re-exports [`pykka_core`] (the whole API) and, by
+//! cargo feature, the backends.
+//!
+//! # Example
+//!
+//! ```
+//! use pykka::{Actor, Context, DefaultRuntime, Failure};
+//!
+//! struct Greeter;
+//!
+//! impl Actor for Greeter {
+//!     type Message = String;
+//!     type Reply = String;
+//!
+//!     fn on_receive(&mut self, name: String, _ctx: &Context<Self>) -> Result<String, Failure> {
+//!         Ok(format!("Hi there, {name}!"))
+//!     }
+//! }
+//!
+//! let greeter = Greeter.start(&DefaultRuntime::default()).unwrap();
+//! assert_eq!(greeter.ask("Joe".to_string()).unwrap(), "Hi there, Joe!");
+//! greeter.stop();
+//! ```
+//!
+//! # Features and choosing a backend
+//!
+//! | feature  | module           | runtime                      | an actor is                    |
+//! |----------|------------------|------------------------------|--------------------------------|
+//! | `thread` (default) | [`thread`] | `thread::ThreadRuntime` | an OS thread (Pykka's `ThreadingActor`) |
+//! | `green`  | `green`          | `green::GreenRuntime`        | a stackful may coroutine (Pykka's old gevent/eventlet actors) |
+//! | `smol`   | `smol`           | `smol::SmolRuntime`          | a task on a smol executor      |
+//!
+//! Features are additive: enable several and use each runtime by name; actors of
+//! different backends talk to each other freely. [`DefaultRuntime`] is a convenience
+//! alias, chosen in this fixed order: `thread` if enabled, else `smol`, else `green`.
+//! With no backend feature it does not exist (`pykka` is then an API-only dependency).
+//! Nothing is detected at run time.
+//!
+//! Libraries should depend on `pykka-core` (or on `pykka` with
+//! `default-features = false`) and be generic over `R: Runtime`; only applications
+//! pick a backend.
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![doc(test(attr(deny(warnings))))]
+
 pub use pykka_core::*;
+
+/// The OS-thread backend (feature `thread`): see [`pykka_thread`].
+#[cfg(feature = "thread")]
+#[cfg_attr(docsrs, doc(cfg(feature = "thread")))]
+pub mod thread {
+    pub use pykka_thread::{ThreadRuntime, ThreadRuntimeBuilder, ThreadSender};
+}
+
+/// The may-coroutine backend (feature `green`): see [`pykka_green`].
+#[cfg(feature = "green")]
+#[cfg_attr(docsrs, doc(cfg(feature = "green")))]
+pub mod green {
+    pub use pykka_green::*;
+}
+
+/// The smol-executor backend (feature `smol`): see [`pykka_smol`].
+#[cfg(feature = "smol")]
+#[cfg_attr(docsrs, doc(cfg(feature = "smol")))]
+pub mod smol {
+    pub use pykka_smol::*;
+}
+
+cfg_if::cfg_if! {
+    if #[cfg(feature = "thread")] {
+        /// The runtime of the first enabled backend in the order `thread`, `smol`,
+        /// `green` (here: `thread`).
+        pub type DefaultRuntime = thread::ThreadRuntime;
+    } else if #[cfg(feature = "smol")] {
+        /// The runtime of the first enabled backend in the order `thread`, `smol`,
+        /// `green` (here: `smol`).
+        pub type DefaultRuntime = smol::SmolRuntime;
+    } else if #[cfg(feature = "green")] {
+        /// The runtime of the first enabled backend in the order `thread`, `smol`,
+        /// `green` (here: `green`).
+        pub type DefaultRuntime = green::GreenRuntime;
+    }
+}
