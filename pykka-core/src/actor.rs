@@ -102,7 +102,11 @@ pub trait Actor: Send + Sized + 'static {
     ///
     /// A failure goes to the asker, or stops the actor if the message was told (see the
     /// table above).
-    fn on_receive(&mut self, message: Self::Message, ctx: &Context<Self>) -> Result<Self::Reply, Failure> {
+    fn on_receive(
+        &mut self,
+        message: Self::Message,
+        ctx: &Context<Self>,
+    ) -> Result<Self::Reply, Failure> {
         let _ = message;
         log::warn!(target: "pykka", "Unexpected message received by {}", ctx.actor_ref());
         Err(Failure::unexpected_message(Self::name()))
@@ -164,7 +168,10 @@ pub struct Context<A: Actor> {
 
 impl<A: Actor> Context<A> {
     pub(crate) fn new(actor_ref: ActorRef<A>, registry: ActorRegistry) -> Self {
-        Context { actor_ref, registry }
+        Context {
+            actor_ref,
+            registry,
+        }
     }
 
     /// The actor's own reference (to tell itself, or to hand to others).
@@ -201,6 +208,8 @@ impl<A: Actor> Context<A> {
 
 impl<A: Actor> std::fmt::Debug for Context<A> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Context").field("actor_ref", &self.actor_ref).finish_non_exhaustive()
+        f.debug_struct("Context")
+            .field("actor_ref", &self.actor_ref)
+            .finish_non_exhaustive()
     }
 }

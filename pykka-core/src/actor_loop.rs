@@ -73,7 +73,11 @@ pub struct ActorLoop<A: Actor> {
 
 impl<A: Actor> ActorLoop<A> {
     pub(crate) fn new(actor: A, ctx: Context<A>) -> Self {
-        let name = format!("{}-{}", ctx.actor_ref().meta().name, ctx.actor_ref().meta().id);
+        let name = format!(
+            "{}-{}",
+            ctx.actor_ref().meta().name,
+            ctx.actor_ref().meta().id
+        );
         ActorLoop {
             actor,
             ctx,
@@ -99,11 +103,19 @@ impl<A: Actor> ActorLoop<A> {
 
     fn enter(&self) {
         let id = park::context_id();
-        self.ctx.actor_ref().meta().running_in.store(id, Ordering::Release);
+        self.ctx
+            .actor_ref()
+            .meta()
+            .running_in
+            .store(id, Ordering::Release);
     }
 
     fn leave(&self) {
-        self.ctx.actor_ref().meta().running_in.store(0, Ordering::Release);
+        self.ctx
+            .actor_ref()
+            .meta()
+            .running_in
+            .store(0, Ordering::Release);
     }
 
     /// Runs `on_start`. `Break` means the actor failed to start and is already

@@ -116,9 +116,10 @@ impl AnyActorRef {
     ///
     /// The message back if the type does not match or the actor is dead.
     pub fn tell_any<M: Send + 'static>(&self, message: M) -> Result<(), M> {
-        self.inner
-            .tell_any(Box::new(message))
-            .map_err(|b| *b.downcast::<M>().expect("the message comes back with its own type"))
+        self.inner.tell_any(Box::new(message)).map_err(|b| {
+            *b.downcast::<M>()
+                .expect("the message comes back with its own type")
+        })
     }
 
     /// As [`ActorRef::stop`].
@@ -140,7 +141,12 @@ impl AnyActorRef {
         deadline: Option<Instant>,
         timeout: Option<Duration>,
     ) -> Result<bool, TimeoutError> {
-        stop_wait(self.meta(), || self.inner.stop_nonblocking(), deadline, timeout)
+        stop_wait(
+            self.meta(),
+            || self.inner.stop_nonblocking(),
+            deadline,
+            timeout,
+        )
     }
 
     /// As [`ActorRef::stop_nonblocking`].
@@ -151,7 +157,9 @@ impl AnyActorRef {
 
 impl<A: Actor> From<ActorRef<A>> for AnyActorRef {
     fn from(actor: ActorRef<A>) -> Self {
-        AnyActorRef { inner: Arc::new(actor) }
+        AnyActorRef {
+            inner: Arc::new(actor),
+        }
     }
 }
 

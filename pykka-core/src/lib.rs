@@ -76,7 +76,9 @@ pub use actor::{Actor, Context};
 pub use actor_loop::{ActorLoop, Envelope};
 pub use actor_ref::ActorRef;
 pub use any_ref::AnyActorRef;
-pub use error::{ActorDeadError, AskError, DeadKind, DeadlockError, SetError, StartError, TimeoutError};
+pub use error::{
+    ActorDeadError, AskError, DeadKind, DeadlockError, SetError, StartError, TimeoutError,
+};
 pub use event::Event;
 pub use failure::Failure;
 pub use proxy::Proxy;

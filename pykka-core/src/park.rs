@@ -155,7 +155,9 @@ static PROBE_COUNT: AtomicUsize = AtomicUsize::new(0);
 
 fn probes() -> impl Iterator<Item = &'static dyn ContextProbe> {
     let n = PROBE_COUNT.load(Ordering::Acquire);
-    PROBES[..n.min(MAX_PROBES)].iter().filter_map(|p| p.get().copied())
+    PROBES[..n.min(MAX_PROBES)]
+        .iter()
+        .filter_map(|p| p.get().copied())
 }
 
 /// The probe table is full: more than eight backends registered a probe.
@@ -164,7 +166,10 @@ pub struct ProbeTableFull;
 
 impl fmt::Display for ProbeTableFull {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "no room for another context probe ({MAX_PROBES} at most)")
+        write!(
+            f,
+            "no room for another context probe ({MAX_PROBES} at most)"
+        )
     }
 }
 

@@ -102,7 +102,9 @@ impl<A: Actor, T: 'static> Proxy<A, T> {
         if !self.actor_ref.is_alive() {
             return Err(self.not_found());
         }
-        self.actor_ref.send(Msg::Call(call)).map_err(|_| self.not_found())
+        self.actor_ref
+            .send(Msg::Call(call))
+            .map_err(|_| self.not_found())
     }
 
     /// Runs `f` on the target in the actor's context, with the actor's [`Context`];
@@ -207,7 +209,9 @@ impl<A: Actor, T: 'static> Proxy<A, T> {
         F: FnOnce(&mut T) -> Result<(), E> + Send + 'static,
     {
         let access = self.access.clone();
-        self.send(Box::new(move |actor, _| catch(|| f(access(actor)).map_err(Into::into))))
+        self.send(Box::new(move |actor, _| {
+            catch(|| f(access(actor)).map_err(Into::into))
+        }))
     }
 
     /// A proxy to a member of the target, named `name` (Pykka's traversable

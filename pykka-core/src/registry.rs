@@ -84,7 +84,11 @@ impl ActorRegistry {
     ///
     /// [`StartError`] if the backend could not start the actor; it is then unregistered
     /// and dead.
-    pub fn start<A: Actor, R: Runtime>(&self, runtime: &R, actor: A) -> Result<ActorRef<A>, StartError> {
+    pub fn start<A: Actor, R: Runtime>(
+        &self,
+        runtime: &R,
+        actor: A,
+    ) -> Result<ActorRef<A>, StartError> {
         let meta = Meta::new(NEXT_ACTOR_ID.fetch_add(1, Ordering::Relaxed), A::name());
         let (sender, inbox) = runtime.inbox();
         let cell: Arc<Cell<A>> = Arc::new(Cell::new(meta, sender));
@@ -165,7 +169,11 @@ impl ActorRegistry {
 
     /// The registered actor with this URN, if any.
     pub fn get_by_urn(&self, urn: &str) -> Option<AnyActorRef> {
-        self.lock().by_seq.values().find(|a| a.urn() == urn).cloned()
+        self.lock()
+            .by_seq
+            .values()
+            .find(|a| a.urn() == urn)
+            .cloned()
     }
 
     /// Tells `message` to every registered actor whose message type is `M`; returns how
@@ -231,7 +239,11 @@ impl ActorRegistry {
     /// Asks every registered actor to stop, last started first, without waiting;
     /// returns one reply per actor, in that order.
     pub fn stop_all_nonblocking(&self) -> Vec<Reply<bool>> {
-        self.get_all().iter().rev().map(AnyActorRef::stop_nonblocking).collect()
+        self.get_all()
+            .iter()
+            .rev()
+            .map(AnyActorRef::stop_nonblocking)
+            .collect()
     }
 }
 

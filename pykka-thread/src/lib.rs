@@ -138,7 +138,11 @@ impl Runtime for ThreadRuntime {
         (ThreadSender(tx), rx)
     }
 
-    fn spawn<A: Actor>(&self, inbox: Receiver<Envelope<A>>, actor_loop: ActorLoop<A>) -> io::Result<()> {
+    fn spawn<A: Actor>(
+        &self,
+        inbox: Receiver<Envelope<A>>,
+        actor_loop: ActorLoop<A>,
+    ) -> io::Result<()> {
         let name = match &self.config.name_prefix {
             Some(prefix) => format!("{prefix}-{}", actor_loop.name()),
             None => actor_loop.name().to_string(),
