@@ -86,3 +86,8 @@ cfg_if::cfg_if! {
         pub type DefaultRuntime = green::GreenRuntime;
     }
 }
+
+/// The README's code blocks, compiled and run as doctests so that they cannot rot.
+#[cfg(all(doctest, feature = "thread"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
