@@ -66,6 +66,7 @@ mod proxy;
 mod registry;
 mod reply;
 mod runtime;
+mod typed_proxy;
 mod waiters;
 
 #[cfg(feature = "conformance")]
