@@ -118,6 +118,9 @@ use smol::{Executor, Task};
 pub use inbox::{SmolReceiver, SmolSender};
 pub use pool::ThreadStats;
 pub use pykka_core;
+/// The smol version this crate runs on, for [`SmolRuntime::with_executor`] and for
+/// driving tasks (`pykka_smol::smol::block_on`).
+pub use smol;
 
 use pool::{Pool, PoolConfig};
 
@@ -275,10 +278,11 @@ impl SmolRuntime {
         }))
     }
 
-    /// Stops the runtime now: no new actors or tasks start; worker threads exit as soon
-    /// as their current task yields (a handler that is running finishes first); the
-    /// actors and tasks still on the executor are dropped, so their actors are marked
-    /// dead and every pending ask fails. Does not wait: see [`stopped`](Self::stopped).
+    /// Stops the runtime now: no new actors or tasks start; an actor whose handler is
+    /// running finishes that message and handles no other; worker threads exit as soon
+    /// as their current task yields; once no thread runs the executor any more, the
+    /// actors and tasks still on it are dropped, so their actors are marked dead and
+    /// every pending ask fails. Does not wait: see [`stopped`](Self::stopped).
     ///
     /// Normally not needed: the threads exit by themselves once the runtime and all its
     /// actors are gone.
@@ -303,6 +307,15 @@ impl SmolRuntime {
         match &self.inner.mode {
             Mode::Owned(pool) => pool.stopped(),
             Mode::External(_) => Event::new(),
+        }
+    }
+}
+
+impl SmolRuntime {
+    fn is_shut_down(&self) -> bool {
+        match &self.inner.mode {
+            Mode::Owned(pool) => pool.is_shut_down(),
+            Mode::External(_) => false,
         }
     }
 }
@@ -398,7 +411,7 @@ async fn run_loop<A: Actor>(inbox: SmolReceiver<Envelope<A>>, mut actor_loop: Ac
     if actor_loop.start().is_continue() {
         let mut in_a_row = 0;
         while let Some(envelope) = inbox.recv().await {
-            if actor_loop.handle(envelope).is_break() {
+            if actor_loop.handle(envelope).is_break() || keep_alive.is_shut_down() {
                 break;
             }
             in_a_row += 1;

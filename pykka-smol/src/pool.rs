@@ -65,6 +65,7 @@ pub(crate) struct Pool {
     retire_tx: Sender<()>,
     retire_rx: Receiver<()>,
     started: AtomicBool,
+    shut_down: AtomicBool,
     stopped: Event,
 }
 
@@ -111,6 +112,7 @@ impl Pool {
             retire_tx,
             retire_rx,
             started: AtomicBool::new(false),
+            shut_down: AtomicBool::new(false),
             stopped: Event::new(),
         })
     }
@@ -122,6 +124,10 @@ impl Pool {
 
     pub(crate) fn workers(&self) -> usize {
         self.config.workers
+    }
+
+    pub(crate) fn is_shut_down(&self) -> bool {
+        self.shut_down.load(Ordering::Acquire)
     }
 
     pub(crate) fn stopped(&self) -> Event {
@@ -338,6 +344,7 @@ impl Pool {
         let (executor, all_gone) = {
             let mut c = self.lock();
             c.shutdown = true;
+            self.shut_down.store(true, Ordering::Release);
             let executor = self.executor.lock().unwrap_or_else(|e| e.into_inner()).take();
             (executor, c.threads == 0)
         };
