@@ -4,7 +4,7 @@
 //! # When to choose it
 //!
 //! - **Many actors.** An idle actor is a parked task and a channel: about
-//!   MEMORY_PER_ACTOR of resident memory each (measured below), against a thread's stack
+//!   3.5 KB of resident memory each (measured below), against a thread and its stack
 //!   for `pykka-thread`. Hundreds of thousands of actors are fine.
 //! - **Async code.** [`Reply`](pykka_core::Reply) is a [`std::future::Future`] and
 //!   [`Event::wait_async`](pykka_core::Event::wait_async) exists, so async tasks (on
@@ -72,9 +72,12 @@
 //! # Memory per idle actor
 //!
 //! Measured with `cargo run --release -p pykka-smol --example memory` (100,000 idle
-//! actors of a small type, each registered, resident set size before and after, divided
-//! by the count): MEMORY_MEASURED on x86-64 Linux. The figure includes the task, the
-//! channel, the actor reference and the registry entry.
+//! actors of a small type, each registered; growth of the resident set size divided by
+//! the count), on x86-64 Linux: **about 1.7 KB per actor right after start, and about
+//! 3.5 KB once each has handled a message**. The first figure is the task, the channel,
+//! the actor reference (with its URN and label) and the registry entry; the second adds
+//! the block of slots that the channel's queue allocates on the first message and keeps
+//! for the actor's life (31 slots of one envelope each).
 //!
 //! # Example
 //!
