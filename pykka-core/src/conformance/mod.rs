@@ -1,1 +1,252 @@
-//! The conformance suite.
+//! The conformance suite: Pykka's own test suite, ported, plus the behaviours a port
+//! must get right, run against any [`Runtime`](crate::Runtime).
+//!
+//! Every case is an ordinary generic function, `pub fn case_name<R: Runtime>(rt: R)`,
+//! in a module that mirrors one of Pykka's test files ([`actor`], [`actor_ref`],
+//! [`future`], [`registry`], [`logging`], [`proxy`]), plus [`faults`] (behaviours
+//! Pykka does not test, and misuse) and [`stress`] (races and blocking chains). A case
+//! panics when the runtime breaks the contract; every wait in it is bounded, so a
+//! broken backend fails in seconds instead of hanging. Each case uses a registry of
+//! its own, never [`ActorRegistry::global`](crate::ActorRegistry::global), so cases
+//! run in parallel.
+//!
+//! Case names are Pykka's test names without `test_` (`grep
+//! ask_can_timeout_if_blocked_too_long` finds both); where two Pykka files share a
+//! name, the case carries its module's prefix (`ref_`, `proxy_`).
+//!
+//! # Running the suite for a backend
+//!
+//! Enable this crate's `conformance` feature in the backend's dev-dependencies and
+//! write one line in an integration test file (say `tests/conformance.rs`):
+//!
+//! ```ignore
+//! pykka_core::suite!(my_backend::MyRuntime::default());
+//! ```
+//!
+//! [`suite!`](crate::suite) expands to one `#[test]` per case, each calling the case
+//! with a fresh runtime made by evaluating the expression again, so that `cargo test`
+//! reports and filters every case on its own (`cargo test --test conformance
+//! registry`).
+//!
+//! # Opting out of a case
+//!
+//! A backend that truly cannot pass a case marks it ignored, with a reason, in the
+//! same line; the case then shows as `ignored` in every report (never skip a case by
+//! returning early, which would report a pass):
+//!
+//! ```ignore
+//! pykka_core::suite!(my_backend::MyRuntime::default(); ignore {
+//!     blocking_chain_of_64: "the executor has 8 workers and no hand-off yet",
+//! });
+//! ```
+//!
+//! A name that is not a case is a compile error. `cargo test -- --ignored` still runs
+//! the ignored cases.
+//!
+//! # Reusing the fixtures
+//!
+//! [`support`] holds the test actors, [`support::Events`], the per-case
+//! [`support::Fixture`] and the log capture; [`stress::blocking_chain`] is public for
+//! backends to run with small worker counts.
+
+pub mod actor;
+pub mod actor_ref;
+pub mod faults;
+pub mod future;
+pub mod logging;
+pub mod proxy;
+pub mod registry;
+pub mod stress;
+pub mod support;
+
+/// Expands to one `#[test]` per conformance case, each run on a fresh runtime made by
+/// evaluating `$runtime`.
+///
+/// `suite!(expr)` runs every case; `suite!(expr; ignore { case: "reason", ... })` marks
+/// the named cases `#[ignore = "reason"]`. See [`conformance`](crate::conformance) for
+/// details.
+///
+/// ```ignore
+/// pykka_core::suite!(pykka_thread::ThreadRuntime::default());
+/// ```
+#[macro_export]
+macro_rules! suite {
+    ($runtime:expr $(,)?) => {
+        $crate::suite!($runtime; ignore {});
+    };
+    ($runtime:expr; ignore { $($case:ident : $reason:literal),* $(,)? }) => {
+        $crate::__pykka_suite_impl!(($) ($runtime) ($($case : $reason),*));
+    };
+}
+
+/// Builds a local macro that emits one case's test, with `#[ignore]` for the named
+/// cases, and feeds it the case list. `$d` is a `$` token, so that the local macro
+/// can have variables of its own.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __pykka_suite_impl {
+    (($d:tt) ($runtime:expr) ($($case:ident : $reason:literal),*)) => {
+        macro_rules! __pykka_case {
+            $(
+                ($d module:ident :: $case) => {
+                    #[test]
+                    #[ignore = $reason]
+                    fn $case() {
+                        $crate::conformance::$d module::$case($runtime)
+                    }
+                };
+            )*
+            ($d module:ident :: $d name:ident) => {
+                #[test]
+                fn $d name() {
+                    $crate::conformance::$d module::$d name($runtime)
+                }
+            };
+        }
+        // An ignored name that is not a case fails to compile here.
+        const _: () = {
+            $(let _ = $case;)*
+        };
+        $crate::__pykka_suite_cases!(__pykka_case);
+    };
+}
+
+/// The single list of cases, in module order.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __pykka_suite_cases {
+    ($m:ident) => {
+        $m!(actor::messages_left_in_queue_after_actor_stops_receive_an_error);
+        $m!(actor::stop_requests_left_in_queue_after_actor_stops_are_handled);
+        $m!(actor::actor_has_an_uuid4_based_urn);
+        $m!(actor::actor_has_unique_uuid);
+        $m!(actor::str_on_raw_actor_contains_actor_class_name);
+        $m!(actor::str_on_raw_actor_contains_actor_urn);
+        $m!(actor::on_start_is_called_before_first_message_is_processed);
+        $m!(actor::on_start_is_called_after_the_actor_is_registered);
+        $m!(actor::on_start_can_stop_actor_before_receive_loop_is_started);
+        $m!(actor::on_start_failure_causes_actor_to_stop);
+        $m!(actor::on_stop_is_called_when_actor_is_stopped);
+        $m!(actor::on_stop_failure_causes_actor_to_stop);
+        $m!(actor::on_failure_is_called_when_exception_cannot_be_returned);
+        $m!(actor::on_failure_failure_causes_actor_to_stop);
+        $m!(actor::actor_is_stopped_when_unhandled_exceptions_are_raised);
+        $m!(actor::all_actors_are_stopped_on_base_exception);
+        $m!(actor::actor_can_call_stop_on_self_multiple_times);
+        $m!(actor::actor_processes_all_messages_before_stop_on_self_stops_it);
+        $m!(actor_ref::ref_repr_is_wrapped_in_lt_and_gt);
+        $m!(actor_ref::repr_reveals_that_this_is_a_ref);
+        $m!(actor_ref::ref_repr_contains_actor_class_name);
+        $m!(actor_ref::ref_repr_contains_actor_urn);
+        $m!(actor_ref::ref_str_contains_actor_class_name);
+        $m!(actor_ref::ref_str_contains_actor_urn);
+        $m!(actor_ref::is_alive_returns_true_for_running_actor);
+        $m!(actor_ref::is_alive_returns_false_for_dead_actor);
+        $m!(actor_ref::stop_returns_true_if_actor_is_stopped);
+        $m!(actor_ref::stop_does_not_stop_already_dead_actor);
+        $m!(actor_ref::tell_delivers_message_to_actors_custom_on_receive);
+        $m!(actor_ref::tell_accepts_any_object_as_the_message);
+        $m!(actor_ref::tell_fails_if_actor_is_stopped);
+        $m!(actor_ref::ask_blocks_until_response_arrives);
+        $m!(actor_ref::ask_can_timeout_if_blocked_too_long);
+        $m!(actor_ref::ask_can_return_future_instead_of_blocking);
+        $m!(actor_ref::ask_fails_if_actor_is_stopped);
+        $m!(actor_ref::ask_nonblocking_fails_future_if_actor_is_stopped);
+        $m!(future::set_multiple_times_fails);
+        $m!(future::get_all_blocks_until_all_futures_are_available);
+        $m!(future::get_all_raises_timeout_if_not_all_futures_are_available);
+        $m!(future::get_all_can_be_called_multiple_times);
+        $m!(future::future_in_future_works);
+        $m!(future::get_raises_exception_with_full_traceback);
+        $m!(future::future_supports_await_syntax);
+        $m!(future::get_hook_is_only_called_once_even_if_result_is_none);
+        $m!(future::set_is_not_allowed_on_future_with_get_hook);
+        $m!(future::set_exception_is_not_allowed_on_future_with_get_hook);
+        $m!(future::set_hook_is_not_allowed_on_future_with_result);
+        $m!(future::filter_excludes_items_not_matching_predicate);
+        $m!(future::filter_preserves_the_timeout_kwarg);
+        $m!(future::filter_reuses_result_if_called_multiple_times);
+        $m!(future::join_combines_multiple_futures_into_one);
+        $m!(future::join_preserves_timeout_kwarg);
+        $m!(future::map_returns_future_which_passes_result_through_func);
+        $m!(future::map_works_on_dict);
+        $m!(future::map_does_not_map_each_value_in_futures_iterable_result);
+        $m!(future::map_preserves_timeout_kwarg);
+        $m!(future::map_reuses_result_if_called_multiple_times);
+        $m!(future::reduce_applies_function_cumulatively_from_the_left);
+        $m!(future::reduce_accepts_an_initial_value);
+        $m!(future::reduce_preserves_the_timeout_kwarg);
+        $m!(future::reduce_reuses_result_if_called_multiple_times);
+        $m!(registry::actor_is_registered_when_started);
+        $m!(registry::actor_is_unregistered_when_stopped);
+        $m!(registry::actor_may_be_registered_manually);
+        $m!(registry::actor_may_be_unregistered_multiple_times_without_error);
+        $m!(registry::all_actors_can_be_stopped_through_registry);
+        $m!(registry::stop_all_stops_last_started_actor_first_if_blocking);
+        $m!(registry::actors_may_be_looked_up_by_class);
+        $m!(registry::actors_may_be_looked_up_by_superclass);
+        $m!(registry::actors_may_be_looked_up_by_class_name);
+        $m!(registry::actors_may_be_looked_up_by_urn);
+        $m!(registry::get_by_urn_returns_none_if_not_found);
+        $m!(registry::broadcast_sends_message_to_all_actors_if_no_target);
+        $m!(registry::broadcast_sends_message_to_all_actors_of_given_class);
+        $m!(registry::broadcast_sends_message_to_all_actors_of_given_class_name);
+        $m!(logging::unexpected_messages_are_logged);
+        $m!(logging::exception_is_logged_when_returned_to_caller);
+        $m!(logging::exception_is_logged_when_not_reply_requested);
+        $m!(logging::base_exception_is_logged);
+        $m!(logging::exception_in_on_start_is_logged);
+        $m!(logging::exception_in_on_stop_is_logged);
+        $m!(logging::exception_in_on_failure_is_logged);
+        $m!(logging::lifecycle_is_logged_at_debug);
+        $m!(proxy::eq_to_self);
+        $m!(proxy::is_hashable);
+        $m!(proxy::eq_to_another_proxy_for_same_actor_and_attr_path);
+        $m!(proxy::not_eq_to_proxy_with_different_attr_path);
+        $m!(proxy::proxy_repr_is_wrapped_in_lt_and_gt);
+        $m!(proxy::repr_reveals_that_this_is_a_proxy);
+        $m!(proxy::proxy_repr_contains_actor_class_name);
+        $m!(proxy::proxy_repr_contains_actor_urn);
+        $m!(proxy::repr_contains_attr_path);
+        $m!(proxy::proxy_str_contains_actor_class_name);
+        $m!(proxy::proxy_str_contains_actor_urn);
+        $m!(proxy::refs_proxy_method_returns_a_proxy);
+        $m!(proxy::proxy_constructor_raises_exception_if_actor_is_dead);
+        $m!(proxy::actor_ref_may_be_retrieved_from_proxy_if_actor_is_dead);
+        $m!(proxy::attr_can_be_read_using_get_postfix);
+        $m!(proxy::attr_can_be_set_using_assignment);
+        $m!(proxy::functional_method_call_returns_correct_value);
+        $m!(proxy::side_effect_of_method_call_is_observable);
+        $m!(proxy::side_effect_of_deferred_method_call_is_observable);
+        $m!(proxy::exception_in_method_reraised_by_future);
+        $m!(proxy::exception_in_deferred_method_call_triggers_on_failure);
+        $m!(proxy::can_proxy_itself_for_offloading_work_to_the_future);
+        $m!(proxy::attr_of_traversable_attr_can_be_read);
+        $m!(proxy::proxy_of_dead_actor_fails_reads_via_reply_and_writes_at_once);
+        $m!(faults::on_start_failure_skips_on_stop_and_on_failure);
+        $m!(faults::actor_is_dead_and_unregistered_in_on_stop_and_on_failure);
+        $m!(faults::stop_returns_true_even_if_on_stop_fails);
+        $m!(faults::ask_failure_leaves_actor_alive_and_processing);
+        $m!(faults::timed_out_ask_is_still_handled);
+        $m!(faults::timed_out_stop_still_stops_the_actor);
+        $m!(faults::stop_all_nonblocking_returns_one_reply_per_actor);
+        $m!(faults::stop_all_timeout_aborts_at_first_timeout);
+        $m!(faults::stop_all_from_inside_a_handler_does_not_deadlock);
+        $m!(faults::each_senders_messages_arrive_in_order);
+        $m!(faults::set_field_blocks_and_surfaces_errors);
+        $m!(faults::panic_in_ask_handler_fails_the_reply);
+        $m!(faults::zero_timeouts_only_look);
+        $m!(faults::get_repeats_and_take_moves_once);
+        $m!(faults::set_reply_twice_is_an_error);
+        $m!(faults::message_told_to_self_is_processed_after_queued_messages);
+        $m!(faults::tell_to_dead_actor_hands_the_message_back);
+        $m!(faults::ask_queued_behind_failing_tell_fails);
+        $m!(faults::stop_twice_from_several_threads);
+        $m!(faults::blocking_stop_from_on_start_is_queued);
+        $m!(faults::actor_asking_itself_gets_deadlock_error);
+        $m!(faults::panicking_hooks_keep_their_message);
+        $m!(stress::asks_racing_with_stop_all_end);
+        $m!(stress::blocking_chain_of_64);
+        $m!(stress::benchmark_operations_run_ten_times);
+    };
+}

@@ -1,0 +1,170 @@
+//! What pykka logs, at which level, in which words.
+//!
+//! Ports Pykka 4.5's `tests/test_logging.py` (Apache-2.0, © Stein Magnus Jodal and
+//! contributors); rewritten in Rust, names kept minus `test_`.
+//!
+//! Deliberate deviations:
+//! - Records go through the `log` crate (target `pykka`) and are captured by one
+//!   process-wide logger ([`log_capture`]); each case selects the records that mention
+//!   its own actor's URN, since cases run in parallel.
+//! - Python's `exc_info` becomes the failure's text after `": "` in the message.
+//! - `test_null_handler_is_added_to_avoid_warnings` has no port: with no logger
+//!   installed, the `log` crate drops records silently.
+//! - Pykka's `BaseException` (three DEBUG records, "Stopping all actors") maps to a
+//!   panic, which is an ordinary failure: one ERROR record with the panic's message.
+//! - The unexpected-message WARNING does not print the message (messages need not be
+//!   `Debug`).
+//! - Extra: the DEBUG lifecycle records and their order (§1.14 E18).
+
+use log::Level;
+
+use crate::conformance::support::{
+    Cmd, Events, Fault, Faults, Fixture, Plain, Probe, TIMEOUT, log_capture, wait_for,
+};
+use crate::{AskError, Runtime};
+
+/// §2.5.2: the default `on_receive` logs one WARNING.
+pub fn unexpected_messages_are_logged<R: Runtime>(rt: R) {
+    let capture = log_capture();
+    let fx = Fixture::new(rt);
+    let actor = fx.start(Plain);
+    let result = actor.ask_timeout(1, TIMEOUT);
+    assert!(
+        matches!(&result, Err(AskError::Failed(f)) if f.is_unexpected_message()),
+        "{result:?}"
+    );
+    let records = capture.wait_for(actor.urn(), Level::Warn, 1);
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(
+        records[0].message,
+        format!("Unexpected message received by {actor}")
+    );
+    assert_eq!(records[0].target, "pykka");
+}
+
+/// §2.5.3: a failure returned to an asker is logged once at INFO.
+pub fn exception_is_logged_when_returned_to_caller<R: Runtime>(rt: R) {
+    let capture = log_capture();
+    let fx = Fixture::new(rt);
+    let actor = fx.start(Probe::new(&Events::new()));
+    let result = actor.ask_timeout(Cmd::Fail, TIMEOUT);
+    assert!(
+        matches!(&result, Err(AskError::Failed(f)) if f.to_string() == "foo"),
+        "{result:?}"
+    );
+    let records = capture.wait_for(actor.urn(), Level::Info, 1);
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(
+        records[0].message,
+        format!("Exception returned from {actor} to caller: foo")
+    );
+}
+
+/// §2.5.4: a failing told message is logged once at ERROR; `on_failure` runs.
+pub fn exception_is_logged_when_not_reply_requested<R: Runtime>(rt: R) {
+    let capture = log_capture();
+    let fx = Fixture::new(rt);
+    let events = Events::new();
+    let actor = fx.start(Probe::new(&events));
+    actor.tell(Cmd::Fail).unwrap();
+    wait_for(&events.on_failure_was_called, "on_failure");
+    let records = capture.wait_for(actor.urn(), Level::Error, 1);
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(
+        records[0].message,
+        format!("Unhandled exception in {actor}: foo")
+    );
+}
+
+/// §2.5.5 (adapted): a panic in a told message is logged once at ERROR, with the
+/// panic's message.
+pub fn base_exception_is_logged<R: Runtime>(rt: R) {
+    let capture = log_capture();
+    let fx = Fixture::new(rt);
+    let events = Events::new();
+    let actor = fx.start(Probe::new(&events));
+    actor.tell(Cmd::Panic).unwrap();
+    wait_for(&events.on_failure_was_called, "on_failure");
+    let records = capture.wait_for(actor.urn(), Level::Error, 1);
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(
+        records[0].message,
+        format!("Unhandled exception in {actor}: panicked: boom")
+    );
+}
+
+/// §2.5.6
+pub fn exception_in_on_start_is_logged<R: Runtime>(rt: R) {
+    let capture = log_capture();
+    let fx = Fixture::new(rt);
+    let faults = Faults {
+        on_start: Some(Fault::Error),
+        ..Faults::default()
+    };
+    let actor = fx.start(Probe::with_faults(&Events::new(), faults));
+    let records = capture.wait_for(actor.urn(), Level::Error, 1);
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(
+        records[0].message,
+        format!("Unhandled exception in {actor}: on_start failed")
+    );
+}
+
+/// §2.5.7
+pub fn exception_in_on_stop_is_logged<R: Runtime>(rt: R) {
+    let capture = log_capture();
+    let fx = Fixture::new(rt);
+    let faults = Faults {
+        on_stop: Some(Fault::Error),
+        ..Faults::default()
+    };
+    let actor = fx.start(Probe::with_faults(&Events::new(), faults));
+    assert!(actor.stop());
+    let records = capture.wait_for(actor.urn(), Level::Error, 1);
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(
+        records[0].message,
+        format!("Unhandled exception in {actor}: on_stop failed")
+    );
+}
+
+/// §2.5.8: a failing `on_failure` gives two ERROR records, the told message's first.
+pub fn exception_in_on_failure_is_logged<R: Runtime>(rt: R) {
+    let capture = log_capture();
+    let fx = Fixture::new(rt);
+    let events = Events::new();
+    let faults = Faults {
+        on_failure: Some(Fault::Error),
+        ..Faults::default()
+    };
+    let actor = fx.start(Probe::with_faults(&events, faults));
+    actor.tell(Cmd::Fail).unwrap();
+    wait_for(&events.on_failure_was_called, "on_failure");
+    let records = capture.wait_for(actor.urn(), Level::Error, 2);
+    assert_eq!(records.len(), 2, "{records:?}");
+    assert_eq!(
+        records[0].message,
+        format!("Unhandled exception in {actor}: foo")
+    );
+    assert_eq!(
+        records[1].message,
+        format!("Unhandled exception in {actor}: on_failure failed")
+    );
+}
+
+/// §1.14 E18: "Registered", "Starting", then on stop "Unregistered", "Stopped", all
+/// at DEBUG, before `stop()` returns.
+pub fn lifecycle_is_logged_at_debug<R: Runtime>(rt: R) {
+    let capture = log_capture();
+    let fx = Fixture::new(rt);
+    let actor = fx.start(Probe::new(&Events::new()));
+    assert!(actor.stop());
+    let messages: Vec<_> = capture
+        .records(actor.urn(), Level::Debug)
+        .into_iter()
+        .map(|r| r.message)
+        .collect();
+    let expected =
+        ["Registered", "Starting", "Unregistered", "Stopped"].map(|w| format!("{w} {actor}"));
+    assert_eq!(messages, expected);
+}
