@@ -37,7 +37,9 @@ impl Actor for Relay {
 fn the_main_thread_asks_smol_actors_and_waits() {
     let rt = SmolRuntime::default();
     let registry = ActorRegistry::new();
-    let echoes: Vec<_> = (0..10).map(|_| registry.start(&rt, Echo).unwrap()).collect();
+    let echoes: Vec<_> = (0..10)
+        .map(|_| registry.start(&rt, Echo).unwrap())
+        .collect();
     for (i, e) in echoes.iter().enumerate() {
         assert_eq!(e.ask(i as u64).unwrap(), i as u64);
         assert_eq!(e.ask_timeout(i as u64 + 1, WAIT).unwrap(), i as u64 + 1);
@@ -58,12 +60,18 @@ fn relay_across<R1: Runtime, R2: Runtime>(relay_rt: &R1, echo_rt: &R2) {
 
 #[test]
 fn a_thread_actor_asks_a_smol_actor_and_waits() {
-    relay_across(&ThreadRuntime::default(), &SmolRuntime::builder().worker_threads(1).build());
+    relay_across(
+        &ThreadRuntime::default(),
+        &SmolRuntime::builder().worker_threads(1).build(),
+    );
 }
 
 #[test]
 fn a_smol_actor_asks_a_thread_actor_and_waits() {
-    relay_across(&SmolRuntime::builder().worker_threads(1).build(), &ThreadRuntime::default());
+    relay_across(
+        &SmolRuntime::builder().worker_threads(1).build(),
+        &ThreadRuntime::default(),
+    );
 }
 
 #[test]

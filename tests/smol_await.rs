@@ -27,7 +27,14 @@ fn one_task_awaits_while_another_runs(slow_rt: impl pykka_core::Runtime) {
     let rt = SmolRuntime::builder().worker_threads(1).build();
     let registry = ActorRegistry::new();
     let release = Event::new();
-    let slow = registry.start(&slow_rt, Slow { release: release.clone() }).unwrap();
+    let slow = registry
+        .start(
+            &slow_rt,
+            Slow {
+                release: release.clone(),
+            },
+        )
+        .unwrap();
 
     let a_waits = Event::new();
     let a_result: Reply<bool> = Reply::new();
@@ -73,11 +80,9 @@ fn awaiting_an_actor_of_another_smol_runtime_on_one_worker_lets_other_tasks_run(
 #[test]
 fn many_tasks_finish_while_one_awaits() {
     let rt = SmolRuntime::builder().worker_threads(1).build();
-    let never = Reply::<u32>::new();
-    let waiting = {
-        let never = never.clone();
-        rt.spawn_future(async move { never.await }).unwrap()
-    };
+    let later = Reply::<u32>::new();
+    // The reply itself is the task's future: it waits until the end of the test.
+    let waiting = rt.spawn_future(later.clone()).unwrap();
     let done: Vec<Reply<usize>> = (0..100).map(|_| Reply::new()).collect();
     for (i, d) in done.iter().enumerate() {
         let d = d.clone();
@@ -92,7 +97,7 @@ fn many_tasks_finish_while_one_awaits() {
         pykka_core::get_all_timeout(&done, WAIT).unwrap(),
         (0..100).collect::<Vec<_>>()
     );
-    never.set(5).unwrap();
+    later.set(5).unwrap();
     assert_eq!(pykka_smol::smol::block_on(waiting).unwrap(), 5);
 }
 

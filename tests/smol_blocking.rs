@@ -34,7 +34,10 @@ fn blocking_chain(rt: &SmolRuntime, n: u32) -> u32 {
     let head = next.expect("at least one link");
     let depth = head.ask_timeout(0, WAIT).expect("the chain answers");
     // Twice: the second run reuses the spare threads of the first.
-    assert_eq!(head.ask_timeout(0, WAIT).expect("the chain answers again"), depth);
+    assert_eq!(
+        head.ask_timeout(0, WAIT).expect("the chain answers again"),
+        depth
+    );
     let stopped = registry.stop_all_timeout(WAIT).expect("every link stops");
     assert_eq!(stopped.len(), n as usize);
     assert!(stopped.into_iter().all(|s| s));
@@ -117,7 +120,12 @@ fn a_blocking_stop_inside_a_handler_completes_on_one_worker() {
     let registry = ActorRegistry::new();
     let victim = registry.start(&rt, Setter { go: Event::new() }).unwrap();
     let stopper = registry
-        .start(&rt, Stopper { victim: victim.clone() })
+        .start(
+            &rt,
+            Stopper {
+                victim: victim.clone(),
+            },
+        )
         .unwrap();
     assert!(stopper.ask_timeout((), WAIT).expect("the stopper answers"));
     assert!(!victim.is_alive());

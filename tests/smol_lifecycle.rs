@@ -26,13 +26,19 @@ impl Actor for WhereAmI {
     type Message = ();
     type Reply = String;
     fn on_receive(&mut self, (): (), _: &Context<Self>) -> Result<String, Failure> {
-        Ok(std::thread::current().name().unwrap_or_default().to_string())
+        Ok(std::thread::current()
+            .name()
+            .unwrap_or_default()
+            .to_string())
     }
 }
 
 #[test]
 fn handlers_run_on_the_runtime_s_named_threads() {
-    let rt = SmolRuntime::builder().worker_threads(2).thread_name("smolnames").build();
+    let rt = SmolRuntime::builder()
+        .worker_threads(2)
+        .thread_name("smolnames")
+        .build();
     let a = WhereAmI.start(&rt).unwrap();
     let name = a.ask_timeout((), WAIT).unwrap();
     assert!(name.starts_with("smolnames-"), "{name}");
@@ -97,7 +103,13 @@ fn shutdown_fails_pending_asks_and_refuses_new_actors() {
     let registry = ActorRegistry::new();
     let (entered, release) = (Event::new(), Event::new());
     let blocker = registry
-        .start(&rt, Blocker { entered: entered.clone(), release: release.clone() })
+        .start(
+            &rt,
+            Blocker {
+                entered: entered.clone(),
+                release: release.clone(),
+            },
+        )
         .unwrap();
     let idle = registry.start(&rt, Echo).unwrap();
     assert_eq!(idle.ask_timeout(1, WAIT).unwrap(), 1);

@@ -29,7 +29,10 @@ fn a_hundred_thousand_actors_answer_and_stop() {
 
     let replies: Vec<_> = refs.iter().map(|r| r.ask_nonblocking(())).collect();
     let answers = pykka_core::get_all_timeout(&replies, WAIT).expect("every actor answers");
-    assert!(answers.iter().copied().eq(0..N), "each actor answered with its own number");
+    assert!(
+        answers.iter().copied().eq(0..N),
+        "each actor answered with its own number"
+    );
 
     let stops = registry.stop_all_nonblocking();
     assert_eq!(stops.len(), N);

@@ -37,7 +37,9 @@ fn main() {
     let rt = SmolRuntime::default();
     let registry = ActorRegistry::new();
     // Warm up: threads, executor, registry, allocator arenas.
-    let warm: Vec<_> = (0..1000).map(|i| registry.start(&rt, Idle(i)).unwrap()).collect();
+    let warm: Vec<_> = (0..1000)
+        .map(|i| registry.start(&rt, Idle(i)).unwrap())
+        .collect();
     let replies: Vec<_> = warm.iter().map(|a| a.ask_nonblocking(())).collect();
     pykka_core::get_all_timeout(&replies, wait).unwrap();
 
@@ -45,7 +47,9 @@ fn main() {
         eprintln!("cannot read /proc/self/statm: Linux only");
         return;
     };
-    let actors: Vec<_> = (0..n as u64).map(|i| registry.start(&rt, Idle(i)).unwrap()).collect();
+    let actors: Vec<_> = (0..n as u64)
+        .map(|i| registry.start(&rt, Idle(i)).unwrap())
+        .collect();
     // Right after `start` (some tasks may not have run `on_start` yet).
     let started = rss().unwrap_or(before);
     let replies: Vec<_> = actors.iter().map(|a| a.ask_nonblocking(())).collect();

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use async_channel::{Receiver, Sender, TryRecvError};
+use async_channel::{Receiver, Sender};
 use pykka_core::InboxSender;
 
 /// The sending half of a smol actor's inbox.
@@ -48,11 +48,8 @@ impl<M> Drop for SmolReceiver<M> {
     fn drop(&mut self) {
         self.0.close();
         // After `close` no send can succeed, so this drains everything there is.
-        loop {
-            match self.0.try_recv() {
-                Ok(message) => drop(message),
-                Err(TryRecvError::Empty | TryRecvError::Closed) => break,
-            }
+        while let Ok(message) = self.0.try_recv() {
+            drop(message);
         }
     }
 }
@@ -88,9 +85,19 @@ mod tests {
             assert!(tx.send(Counted(dropped.clone())).is_ok());
         }
         drop(rx);
-        assert_eq!(dropped.load(Ordering::SeqCst), 3, "buffered messages dropped with the receiver");
-        let back = tx.send(Counted(dropped.clone())).expect_err("send after close must fail");
-        assert_eq!(dropped.load(Ordering::SeqCst), 3, "the failed send hands the message back");
+        assert_eq!(
+            dropped.load(Ordering::SeqCst),
+            3,
+            "buffered messages dropped with the receiver"
+        );
+        let back = tx
+            .send(Counted(dropped.clone()))
+            .expect_err("send after close must fail");
+        assert_eq!(
+            dropped.load(Ordering::SeqCst),
+            3,
+            "the failed send hands the message back"
+        );
         drop(back);
         assert_eq!(dropped.load(Ordering::SeqCst), 4);
     }

@@ -162,7 +162,10 @@ impl fmt::Debug for SmolRuntime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.inner.mode {
             Mode::Owned(pool) => f.debug_tuple("SmolRuntime").field(pool).finish(),
-            Mode::External(_) => f.debug_tuple("SmolRuntime").field(&"external executor").finish(),
+            Mode::External(_) => f
+                .debug_tuple("SmolRuntime")
+                .field(&"external executor")
+                .finish(),
         }
     }
 }
@@ -402,15 +405,25 @@ impl Runtime for SmolRuntime {
         (SmolSender(tx), SmolReceiver(rx))
     }
 
-    fn spawn<A: Actor>(&self, inbox: SmolReceiver<Envelope<A>>, actor_loop: ActorLoop<A>) -> io::Result<()> {
+    fn spawn<A: Actor>(
+        &self,
+        inbox: SmolReceiver<Envelope<A>>,
+        actor_loop: ActorLoop<A>,
+    ) -> io::Result<()> {
         let executor = self.executor()?;
-        executor.spawn(run_loop(inbox, actor_loop, self.clone())).detach();
+        executor
+            .spawn(run_loop(inbox, actor_loop, self.clone()))
+            .detach();
         Ok(())
     }
 }
 
 /// An actor's task: the loop contract of [`Runtime::spawn`].
-async fn run_loop<A: Actor>(inbox: SmolReceiver<Envelope<A>>, mut actor_loop: ActorLoop<A>, keep_alive: SmolRuntime) {
+async fn run_loop<A: Actor>(
+    inbox: SmolReceiver<Envelope<A>>,
+    mut actor_loop: ActorLoop<A>,
+    keep_alive: SmolRuntime,
+) {
     if actor_loop.start().is_continue() {
         let mut in_a_row = 0;
         while let Some(envelope) = inbox.recv().await {

@@ -225,7 +225,11 @@ impl Pool {
             })));
         });
         loop {
-            let executor = self.executor.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            let executor = self
+                .executor
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
             let Some(executor) = executor else {
                 self.lock().running -= 1;
                 break;
@@ -345,7 +349,11 @@ impl Pool {
             let mut c = self.lock();
             c.shutdown = true;
             self.shut_down.store(true, Ordering::Release);
-            let executor = self.executor.lock().unwrap_or_else(|e| e.into_inner()).take();
+            let executor = self
+                .executor
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take();
             (executor, c.threads == 0)
         };
         self.retire_tx.close();
