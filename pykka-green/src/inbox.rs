@@ -1,0 +1,162 @@
+//! The green inbox: may's MPSC channel behind a gate that makes closing atomic.
+//!
+//! may's channel alone does not meet the closing rule of
+//! [`Runtime`](pykka_core::Runtime): its `send` checks a "receiver dropped" flag and
+//! then pushes, while the receiver's drop sets the flag and then drains. A send that
+//! checked the flag just before the drop set it pushes after the drain, and its
+//! message stays in the queue, unhandled and undropped, until the last sender goes
+//! (for an actor, until every reference to it is dropped): an `ask` sent at that
+//! moment would wait forever. The gate closes that window: senders hold a read lock
+//! across check-and-push, the receiver's drop takes the write lock to close the gate,
+//! and only then drains. The lock is held for one lock-free push and never across a
+//! park, so it never blocks a worker thread for longer than that push.
+
+use std::fmt;
+use std::sync::{Arc, PoisonError, RwLock};
+
+use may::sync::mpsc;
+use pykka_core::InboxSender;
+
+/// `true` once the receiver is gone.
+type Gate = Arc<RwLock<bool>>;
+
+/// Makes a new, open, unbounded inbox.
+pub(crate) fn inbox<M: Send + 'static>() -> (GreenSender<M>, GreenReceiver<M>) {
+    let (tx, rx) = mpsc::channel();
+    let gate = Gate::default();
+    (
+        GreenSender {
+            tx,
+            gate: gate.clone(),
+        },
+        GreenReceiver { rx: Some(rx), gate },
+    )
+}
+
+/// The sending half of a green actor's inbox. Sending never blocks.
+pub struct GreenSender<M> {
+    tx: mpsc::Sender<M>,
+    gate: Gate,
+}
+
+impl<M: Send + 'static> InboxSender<M> for GreenSender<M> {
+    fn send(&self, message: M) -> Result<(), M> {
+        let closed = self.gate.read().unwrap_or_else(PoisonError::into_inner);
+        if *closed {
+            return Err(message);
+        }
+        self.tx.send(message).map_err(|e| e.0)
+    }
+}
+
+impl<M> fmt::Debug for GreenSender<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GreenSender").finish_non_exhaustive()
+    }
+}
+
+/// The receiving half of a green actor's inbox. Receiving parks the calling coroutine
+/// (or thread); dropping it closes the inbox and drops every buffered message before
+/// the drop returns.
+pub struct GreenReceiver<M> {
+    // `None` only during drop.
+    rx: Option<mpsc::Receiver<M>>,
+    gate: Gate,
+}
+
+impl<M> GreenReceiver<M> {
+    /// The next message; `None` once every sender is gone and the inbox is empty.
+    pub(crate) fn recv(&self) -> Option<M> {
+        self.rx.as_ref()?.recv().ok()
+    }
+}
+
+impl<M> Drop for GreenReceiver<M> {
+    fn drop(&mut self) {
+        *self.gate.write().unwrap_or_else(PoisonError::into_inner) = true;
+        // No send can push any more, and every send that passed the gate has finished
+        // its push: dropping may's receiver now drains everything that was sent.
+        // Messages are dropped outside the lock (their drops may wake askers).
+        drop(self.rx.take());
+    }
+}
+
+impl<M> fmt::Debug for GreenReceiver<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GreenReceiver").finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[derive(Debug)]
+    struct Counted(Arc<AtomicUsize>);
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn fifo_and_disconnect() {
+        let (tx, rx) = inbox::<u32>();
+        for i in 0..5 {
+            tx.send(i).unwrap();
+        }
+        drop(tx);
+        let got: Vec<u32> = std::iter::from_fn(|| rx.recv()).collect();
+        assert_eq!(got, vec![0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn drop_drains_and_later_sends_fail() {
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let (tx, rx) = inbox::<Counted>();
+        tx.send(Counted(dropped.clone())).unwrap();
+        tx.send(Counted(dropped.clone())).unwrap();
+        drop(rx);
+        assert_eq!(dropped.load(Ordering::SeqCst), 2);
+        let back = tx.send(Counted(dropped.clone())).unwrap_err();
+        assert_eq!(dropped.load(Ordering::SeqCst), 2, "a refused message is handed back");
+        drop(back);
+        assert_eq!(dropped.load(Ordering::SeqCst), 3);
+    }
+
+    #[test]
+    fn racing_sends_are_either_refused_or_dropped_by_the_drop() {
+        // Every message is accounted for when the receiver's drop returns: handed back
+        // to its sender, or dropped by the drain. None stays in the queue.
+        for _ in 0..200 {
+            let dropped = Arc::new(AtomicUsize::new(0));
+            let (tx, rx) = inbox::<Counted>();
+            let tx = Arc::new(tx);
+            let sent = Arc::new(AtomicUsize::new(0));
+            let senders: Vec<_> = (0..2)
+                .map(|_| {
+                    let (tx, dropped, sent) = (tx.clone(), dropped.clone(), sent.clone());
+                    std::thread::spawn(move || {
+                        for _ in 0..100 {
+                            match tx.send(Counted(dropped.clone())) {
+                                Ok(()) => {
+                                    sent.fetch_add(1, Ordering::SeqCst);
+                                }
+                                Err(back) => {
+                                    std::mem::forget(back);
+                                    break;
+                                }
+                            }
+                        }
+                    })
+                })
+                .collect();
+            drop(rx);
+            for s in senders {
+                s.join().unwrap();
+            }
+            assert_eq!(dropped.load(Ordering::SeqCst), sent.load(Ordering::SeqCst));
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! How core's waits park a green actor: a [`ContextProbe`] over may's coroutines.
+//!
+//! Inside a may coroutine, the probe hands core a [`Parker`] built on may's
+//! [`Blocker`], which yields the coroutine to its worker thread instead of blocking
+//! the thread, and a context id that stays the same when the coroutine moves between
+//! workers. Both live in may's coroutine-local storage (one lookup per wait), made
+//! lazily the first time the coroutine waits or asks.
+
+use std::sync::{Arc, Once};
+use std::time::{Duration, Instant};
+
+use may::coroutine;
+use may::sync::Blocker;
+use pykka_core::park::{self, ContextProbe, Park, Parker};
+
+/// Registers the probe once per process. Called by every `GreenRuntime` constructor.
+pub(crate) fn ensure_registered() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        if let Err(e) = park::register_probe(&GreenProbe) {
+            // Without the probe, waits in green actors would block worker threads.
+            log::error!(target: "pykka", "pykka-green could not register its context probe: {e}");
+        }
+    });
+}
+
+struct GreenProbe;
+
+/// What core needs to know about one coroutine.
+struct CoroutineState {
+    id: u64,
+    parker: Parker,
+}
+
+impl CoroutineState {
+    fn new() -> Self {
+        CoroutineState {
+            id: park::new_context_id(),
+            // Made inside the coroutine (the probe checks first), so may's blocker
+            // parks the coroutine. Cancellation is ignored: pykka never cancels.
+            parker: Parker::new(Arc::new(CoroutinePark(Blocker::new(true)))),
+        }
+    }
+}
+
+may::coroutine_local!(static STATE: CoroutineState = CoroutineState::new());
+
+impl ContextProbe for GreenProbe {
+    fn parker(&self) -> Option<Parker> {
+        if !coroutine::is_coroutine() {
+            return None;
+        }
+        Some(STATE.with(|s| s.parker.clone()))
+    }
+
+    fn context_id(&self) -> Option<u64> {
+        if !coroutine::is_coroutine() {
+            return None;
+        }
+        Some(STATE.with(|s| s.id))
+    }
+}
+
+/// `d` rounded up to whole milliseconds. may keeps park timeouts in whole milliseconds,
+/// truncated, and reads zero as "no timeout": a 0.4 ms wait would park forever, and a
+/// 1.6 ms one would wake early (harmless, but a wasted round trip).
+fn whole_millis_up(d: Duration) -> Duration {
+    let millis = d.as_nanos().div_ceil(1_000_000);
+    Duration::from_millis(u64::try_from(millis).unwrap_or(u64::MAX))
+}
+
+/// may's blocker as core's [`Park`].
+struct CoroutinePark(Blocker);
+
+impl Park for CoroutinePark {
+    fn park(&self, deadline: Option<Instant>) {
+        let timeout = match deadline {
+            None => None,
+            Some(deadline) => match deadline.checked_duration_since(Instant::now()) {
+                Some(left) if !left.is_zero() => Some(whole_millis_up(left)),
+                _ => return,
+            },
+        };
+        if self.0.park(timeout).is_err() {
+            // may resumes a coroutine whose park timed out on its timer thread. Hop
+            // back to a worker at once, so that the actor's code (which may run for a
+            // while before it parks again) never delays every other timeout of the
+            // process.
+            coroutine::yield_now();
+        }
+    }
+
+    fn unpark(&self) {
+        self.0.unpark();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn park_timeouts_round_up_to_whole_milliseconds() {
+        assert_eq!(whole_millis_up(Duration::from_nanos(1)), Duration::from_millis(1));
+        assert_eq!(whole_millis_up(Duration::from_micros(1600)), Duration::from_millis(2));
+        assert_eq!(whole_millis_up(Duration::from_millis(3)), Duration::from_millis(3));
+        assert_eq!(whole_millis_up(Duration::MAX), Duration::from_millis(u64::MAX));
+    }
+}

@@ -1,0 +1,91 @@
+//! The green backend on a single may worker thread: every blocking wait must park a
+//! coroutine, or these tests deadlock (and fail on their bounded waits).
+
+mod green_common;
+
+use std::collections::HashSet;
+
+use green_common::{BOUND, Wait, Whoami, blocking_chain, blocking_everywhere, timeout_inside};
+use pykka_core::Actor;
+use pykka_green::{ConfigError, GreenRuntime};
+
+/// Every test of this process claims one worker first, whatever the test order.
+fn rt() -> GreenRuntime {
+    GreenRuntime::builder().workers(1).try_build().unwrap()
+}
+
+#[test]
+fn chain_of_64_with_ask_on_one_worker() {
+    blocking_chain(&rt(), 64, Wait::Ask);
+}
+
+#[test]
+fn chain_of_64_with_every_kind_of_wait_on_one_worker() {
+    let rt = rt();
+    for wait in [Wait::AskTimeout, Wait::Get, Wait::GetTimeout, Wait::Take] {
+        blocking_chain(&rt, 64, wait);
+    }
+}
+
+#[test]
+fn several_chains_at_once_on_one_worker() {
+    let rt = rt();
+    let callers: Vec<_> = (0..4)
+        .map(|_| {
+            let rt = rt.clone();
+            std::thread::spawn(move || blocking_chain(&rt, 32, Wait::Ask))
+        })
+        .collect();
+    for caller in callers {
+        caller.join().unwrap();
+    }
+}
+
+#[test]
+fn every_blocking_operation_inside_an_actor_on_one_worker() {
+    blocking_everywhere(&rt());
+}
+
+#[test]
+fn timeout_inside_an_actor_on_one_worker() {
+    timeout_inside(&rt());
+}
+
+#[test]
+fn one_worker_runs_every_actor_and_sees_coroutines_apart() {
+    let rt = rt();
+    let lone = Whoami { peer: None }.start(&rt).unwrap();
+    let actors: Vec<_> = (0..8)
+        .map(|_| Whoami { peer: Some(lone.clone()) }.start(&rt).unwrap())
+        .collect();
+    let seen: Vec<_> = actors.iter().map(|a| a.ask_timeout((), BOUND).unwrap()).collect();
+    let threads: HashSet<_> = seen.iter().map(|s| s.thread).collect();
+    assert_eq!(threads.len(), 1, "one worker thread ran every handler: {seen:?}");
+    assert_ne!(threads.into_iter().next(), Some(std::thread::current().id()));
+    // On one thread, core still tells coroutines apart: asking oneself is a deadlock,
+    // asking another coroutine of the same thread is not.
+    assert!(seen.iter().all(|s| s.peer_answered && s.self_ask_is_deadlock), "{seen:?}");
+    for a in actors.iter().chain([&lone]) {
+        a.stop();
+    }
+}
+
+#[test]
+fn the_worker_count_is_process_wide_and_first_claim_wins() {
+    let _ = rt();
+    assert_eq!(GreenRuntime::worker_count(), 1);
+    // Asking again for the same count is fine; for another is a clear error.
+    assert!(GreenRuntime::builder().workers(1).try_build().is_ok());
+    let err = GreenRuntime::builder().workers(2).try_build().unwrap_err();
+    assert_eq!(err, ConfigError::WorkersMismatch { requested: 2, running: 1 });
+    assert_eq!(
+        err.to_string(),
+        "cannot use 2 green worker threads: this process already uses 1 (may's scheduler is process-wide)"
+    );
+    // A runtime without a count takes the process's, and stack sizes are per runtime.
+    let small = GreenRuntime::builder().stack_size(32 * 1024).try_build().unwrap();
+    assert_eq!(small.stack_size(), 32 * 1024);
+    assert_eq!(GreenRuntime::default().stack_size(), pykka_green::DEFAULT_STACK_SIZE);
+    blocking_chain(&small, 8, Wait::Ask);
+    assert_eq!(GreenRuntime::worker_count(), 1);
+}

@@ -1,0 +1,85 @@
+//! The green backend on a two may worker threads: every blocking wait must park a
+//! coroutine, or these tests deadlock (and fail on their bounded waits).
+
+mod green_common;
+
+use green_common::{BOUND, Wait, Whoami, blocking_chain, blocking_everywhere, timeout_inside};
+use pykka_core::Actor;
+use pykka_green::{ConfigError, GreenRuntime};
+
+/// Every test of this process claims two workers first, whatever the test order.
+fn rt() -> GreenRuntime {
+    GreenRuntime::builder().workers(2).try_build().unwrap()
+}
+
+#[test]
+fn chain_of_64_with_ask_on_two_workers() {
+    blocking_chain(&rt(), 64, Wait::Ask);
+}
+
+#[test]
+fn chain_of_64_with_every_kind_of_wait_on_two_workers() {
+    let rt = rt();
+    for wait in [Wait::AskTimeout, Wait::Get, Wait::GetTimeout, Wait::Take] {
+        blocking_chain(&rt, 64, wait);
+    }
+}
+
+#[test]
+fn several_chains_at_once_on_two_workers() {
+    let rt = rt();
+    let callers: Vec<_> = (0..4)
+        .map(|_| {
+            let rt = rt.clone();
+            std::thread::spawn(move || blocking_chain(&rt, 32, Wait::Ask))
+        })
+        .collect();
+    for caller in callers {
+        caller.join().unwrap();
+    }
+}
+
+#[test]
+fn every_blocking_operation_inside_an_actor_on_two_workers() {
+    blocking_everywhere(&rt());
+}
+
+#[test]
+fn timeout_inside_an_actor_on_two_workers() {
+    timeout_inside(&rt());
+}
+
+#[test]
+fn a_coroutine_keeps_its_identity_when_it_moves_between_workers() {
+    let rt = rt();
+    assert_eq!(GreenRuntime::worker_count(), 2);
+    // Each asker parks on its peer's reply, so it may resume on the other worker; its
+    // self-ask must still be seen as a deadlock, and other actors' asks never are.
+    let lone = Whoami { peer: None }.start(&rt).unwrap();
+    let actors: Vec<_> = (0..32)
+        .map(|_| Whoami { peer: Some(lone.clone()) }.start(&rt).unwrap())
+        .collect();
+    for _ in 0..4 {
+        let replies: Vec<_> = actors.iter().map(|a| a.ask_nonblocking(())).collect();
+        for reply in replies {
+            let seen = reply.take_timeout(BOUND).unwrap();
+            assert!(seen.peer_answered && seen.self_ask_is_deadlock, "{seen:?}");
+        }
+    }
+    for a in actors.iter().chain([&lone]) {
+        a.stop();
+    }
+}
+
+#[test]
+fn the_worker_count_is_process_wide_and_first_claim_wins() {
+    let _ = rt();
+    assert_eq!(GreenRuntime::worker_count(), 2);
+    let err = GreenRuntime::builder().workers(1).try_build().unwrap_err();
+    assert_eq!(err, ConfigError::WorkersMismatch { requested: 1, running: 2 });
+    assert_eq!(GreenRuntime::builder().workers(0).try_build().unwrap_err(), ConfigError::ZeroWorkers);
+    assert_eq!(
+        GreenRuntime::builder().stack_size(1024).try_build().unwrap_err(),
+        ConfigError::StackTooSmall { requested: 1024 }
+    );
+}
