@@ -160,7 +160,8 @@ pub trait Subject: Send + Sync {
 pub fn subjects() -> Vec<Box<dyn Subject>> {
     vec![
         Box::new(Pykka(pykka_thread::ThreadRuntime::default())),
-        // pykka-green and pykka-smol: one line each, here.
+        Box::new(Pykka(pykka_green::GreenRuntime::default())),
+        Box::new(Pykka(pykka_smol::SmolRuntime::default())),
         Box::new(raw_blocking::Raw::<raw_blocking::Threads>::default()),
         Box::new(raw_blocking::Raw::<raw_blocking::Coroutines>::default()),
         Box::new(raw_smol::RawSmol),
