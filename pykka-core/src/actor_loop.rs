@@ -98,7 +98,7 @@ impl<A: Actor> ActorLoop<A> {
     }
 
     fn label(&self) -> &str {
-        &self.ctx.actor_ref().meta().label
+        self.ctx.actor_ref().meta().label()
     }
 
     fn enter(&self) {
@@ -106,6 +106,7 @@ impl<A: Actor> ActorLoop<A> {
         self.ctx
             .actor_ref()
             .meta()
+            .origin
             .running_in
             .store(id, Ordering::Release);
     }
@@ -114,6 +115,7 @@ impl<A: Actor> ActorLoop<A> {
         self.ctx
             .actor_ref()
             .meta()
+            .origin
             .running_in
             .store(0, Ordering::Release);
     }

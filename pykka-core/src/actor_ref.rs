@@ -14,17 +14,33 @@ use crate::runtime::InboxSender;
 use crate::waiters::deadline_after;
 use crate::{Actor, Proxy, Reply, park};
 
+/// Who answers a reply: enough to name the actor in errors and to see that a wait
+/// for it would be a wait on oneself. Shared by the actor and its replies.
+#[derive(Debug)]
+pub(crate) struct Origin {
+    /// `Name (urn:uuid:…)`, Pykka's `str(actor)`.
+    pub(crate) label: Arc<str>,
+    /// The context id of the code running the actor's hook right now, or 0.
+    pub(crate) running_in: AtomicU64,
+}
+
+impl Origin {
+    /// Whether the calling context is inside one of the actor's hooks right now (so
+    /// waiting for the actor would wait forever).
+    pub(crate) fn is_running_here(&self) -> bool {
+        let running = self.running_in.load(Ordering::Acquire);
+        running != 0 && running == park::context_id()
+    }
+}
+
 /// What every reference knows about its actor, whatever the actor's type.
 pub(crate) struct Meta {
     /// Process-unique number, also the `N` of the thread name `Name-N`.
     pub(crate) id: u64,
     pub(crate) name: &'static str,
     pub(crate) urn: Box<str>,
-    /// `Name (urn:uuid:…)`, Pykka's `str(actor)`.
-    pub(crate) label: Arc<str>,
+    pub(crate) origin: Arc<Origin>,
     pub(crate) alive: AtomicBool,
-    /// The context id of the code running the actor's hook right now, or 0.
-    pub(crate) running_in: AtomicU64,
 }
 
 impl Meta {
@@ -35,10 +51,17 @@ impl Meta {
             id,
             name,
             urn: urn.into_boxed_str(),
-            label,
+            origin: Arc::new(Origin {
+                label,
+                running_in: AtomicU64::new(0),
+            }),
             alive: AtomicBool::new(true),
-            running_in: AtomicU64::new(0),
         }
+    }
+
+    /// `Name (urn:uuid:…)`, Pykka's `str(actor)`.
+    pub(crate) fn label(&self) -> &Arc<str> {
+        &self.origin.label
     }
 
     pub(crate) fn is_alive(&self) -> bool {
@@ -47,12 +70,11 @@ impl Meta {
 
     /// Whether the calling context is inside one of this actor's hooks right now.
     pub(crate) fn is_running_here(&self) -> bool {
-        let running = self.running_in.load(Ordering::Acquire);
-        running != 0 && running == park::context_id()
+        self.origin.is_running_here()
     }
 
     pub(crate) fn dead(&self, kind: DeadKind) -> ActorDeadError {
-        ActorDeadError::new(self.label.clone(), kind)
+        ActorDeadError::new(self.label().clone(), kind)
     }
 }
 
@@ -177,7 +199,7 @@ impl<A: Actor> ActorRef<A> {
         if !self.is_alive() {
             return Reply::ready(Err(AskError::Dead(self.cell.meta.dead(DeadKind::NotFound))));
         }
-        let (reply, completer) = Completer::pair(self.cell.meta.label.clone());
+        let (reply, completer) = Completer::pair(self.cell.meta.origin.clone());
         if let Err(Msg::Ask(_, completer)) = self.send(Msg::Ask(message, completer)) {
             completer.complete(Err(AskError::Dead(self.cell.meta.dead(DeadKind::NotFound))));
         }
@@ -216,7 +238,7 @@ impl<A: Actor> ActorRef<A> {
     ) -> Result<A::Reply, AskError> {
         if self.cell.meta.is_running_here() {
             return Err(AskError::Deadlock(DeadlockError::new(
-                self.cell.meta.label.clone(),
+                self.cell.meta.label().clone(),
             )));
         }
         self.ask_nonblocking(message).take_within(deadline, timeout)
@@ -236,7 +258,7 @@ impl<A: Actor> ActorRef<A> {
         if !self.is_alive() {
             return Reply::ready(Ok(false));
         }
-        let (reply, completer) = Completer::pair_with(self.cell.meta.label.clone(), |_| Ok(true));
+        let (reply, completer) = Completer::pair_with(self.cell.meta.origin.clone(), |_| Ok(true));
         if let Err(Msg::Stop(Some(completer))) = self.send(Msg::Stop(Some(completer))) {
             completer.complete(Ok(false));
         }
@@ -329,12 +351,12 @@ impl<A: Actor> Hash for ActorRef<A> {
 
 impl<A: Actor> fmt::Display for ActorRef<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.cell.meta.label)
+        f.write_str(self.cell.meta.label())
     }
 }
 
 impl<A: Actor> fmt::Debug for ActorRef<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<ActorRef for {}>", self.cell.meta.label)
+        write!(f, "<ActorRef for {}>", self.cell.meta.label())
     }
 }

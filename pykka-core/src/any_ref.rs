@@ -191,12 +191,12 @@ impl Hash for AnyActorRef {
 
 impl fmt::Display for AnyActorRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.meta().label)
+        f.write_str(self.meta().label())
     }
 }
 
 impl fmt::Debug for AnyActorRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<ActorRef for {}>", self.meta().label)
+        write!(f, "<ActorRef for {}>", self.meta().label())
     }
 }

@@ -89,10 +89,6 @@ impl<A: Actor, T: 'static> Proxy<A, T> {
         &self.path
     }
 
-    fn label(&self) -> Arc<str> {
-        self.actor_ref.meta().label.clone()
-    }
-
     fn not_found(&self) -> ActorDeadError {
         self.actor_ref.meta().dead(DeadKind::NotFound)
     }
@@ -114,12 +110,12 @@ impl<A: Actor, T: 'static> Proxy<A, T> {
         R: Send + 'static,
         F: FnOnce(&mut T, &Context<A>) -> Result<R, Failure> + Send + 'static,
     {
-        let (reply, completer) = Completer::pair(self.label());
+        let (reply, completer) = Completer::pair(self.actor_ref.meta().origin.clone());
         let access = self.access.clone();
         let call: Call<A> = Box::new(move |actor, ctx| {
             let result = catch(|| f(access(actor), ctx));
             if let Err(failure) = &result {
-                log_returned(&ctx.actor_ref().meta().label, failure);
+                log_returned(ctx.actor_ref().meta().label(), failure);
             }
             completer.complete(result.map_err(AskError::Failed));
             Ok(())

@@ -118,7 +118,7 @@ impl ActorRegistry {
         let seq = inner.next_seq;
         inner.next_seq += 1;
         inner.seq_of.insert(actor.meta().id, seq);
-        let label = actor.meta().label.clone();
+        let label = actor.meta().label().clone();
         inner.by_seq.insert(seq, actor);
         drop(inner);
         log::debug!(target: "pykka", "Registered {label}");

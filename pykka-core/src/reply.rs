@@ -8,7 +8,8 @@ use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant};
 
 use crate::Failure;
-use crate::error::{ActorDeadError, AskError, DeadKind, SetError, TimeoutError};
+use crate::actor_ref::Origin;
+use crate::error::{ActorDeadError, AskError, DeadKind, DeadlockError, SetError, TimeoutError};
 use crate::park::wait_until;
 use crate::waiters::{Waiters, deadline_after, wake_all};
 
@@ -55,8 +56,9 @@ pub struct Reply<T> {
 
 struct Shared<T> {
     state: Mutex<State<T>>,
-    /// The actor whose answer this is, for timeout errors.
-    origin: Option<Arc<str>>,
+    /// The actor whose answer this is: named in timeout errors, and checked so that an
+    /// actor never waits for its own answer.
+    origin: Option<Arc<Origin>>,
 }
 
 struct State<T> {
@@ -136,7 +138,7 @@ impl<T: Send + 'static> Reply<T> {
         Reply::from_state(Slot::Pending, None)
     }
 
-    fn for_actor(origin: Arc<str>) -> Self {
+    fn for_actor(origin: Arc<Origin>) -> Self {
         let mut reply = Reply::from_state(Slot::Pending, None);
         Arc::get_mut(&mut reply.shared).expect("fresh").origin = Some(origin);
         reply
@@ -310,8 +312,15 @@ impl<T: Send + 'static> Reply<T> {
         deadline: Option<Instant>,
         timeout: Option<Duration>,
     ) -> Result<T, AskError> {
+        let origin = self.shared.origin.as_deref();
+        if let Some(origin) = origin {
+            let would_wait = deadline.is_none_or(|d| d > Instant::now());
+            if would_wait && !self.is_ready() && origin.is_running_here() {
+                return Err(AskError::Deadlock(DeadlockError::new(origin.label.clone())));
+            }
+        }
         let timed_out =
-            || AskError::Timeout(TimeoutError::new(timeout, self.shared.origin.clone()));
+            || AskError::Timeout(TimeoutError::new(timeout, origin.map(|o| o.label.clone())));
         wait_until(
             |cx| self.poll_with(cx, extract, Some((deadline, timeout))),
             deadline,
@@ -509,15 +518,15 @@ pub fn get_all_timeout<T: Clone + Send + 'static>(
 /// `orphan(label)` so that no waiter hangs.
 pub(crate) struct Completer<T: Send + 'static> {
     reply: Option<Reply<T>>,
-    label: Arc<str>,
+    origin: Arc<Origin>,
     orphan: fn(&Arc<str>) -> Result<T, AskError>,
 }
 
 impl<T: Send + 'static> Completer<T> {
     /// A reply and its completer; an unused completer fails the reply as "stopped before
     /// handling the message".
-    pub(crate) fn pair(label: Arc<str>) -> (Reply<T>, Completer<T>) {
-        Self::pair_with(label, |label| {
+    pub(crate) fn pair(origin: Arc<Origin>) -> (Reply<T>, Completer<T>) {
+        Self::pair_with(origin, |label| {
             Err(AskError::Dead(ActorDeadError::new(
                 label.clone(),
                 DeadKind::StoppedBeforeHandling,
@@ -526,13 +535,13 @@ impl<T: Send + 'static> Completer<T> {
     }
 
     pub(crate) fn pair_with(
-        label: Arc<str>,
+        origin: Arc<Origin>,
         orphan: fn(&Arc<str>) -> Result<T, AskError>,
     ) -> (Reply<T>, Completer<T>) {
-        let reply = Reply::for_actor(label.clone());
+        let reply = Reply::for_actor(origin.clone());
         let completer = Completer {
             reply: Some(reply.clone()),
-            label,
+            origin,
             orphan,
         };
         (reply, completer)
@@ -548,7 +557,7 @@ impl<T: Send + 'static> Completer<T> {
 impl<T: Send + 'static> Drop for Completer<T> {
     fn drop(&mut self) {
         if let Some(reply) = self.reply.take() {
-            let _ = reply.complete((self.orphan)(&self.label));
+            let _ = reply.complete((self.orphan)(&self.origin.label));
         }
     }
 }

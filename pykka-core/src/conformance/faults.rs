@@ -450,6 +450,29 @@ pub fn actor_asking_itself_gets_deadlock_error<R: Runtime>(rt: R) {
     wait_for(&events.on_stop_was_called, "on_stop");
 }
 
+/// Misuse: an actor that waits for a reply only it can produce (its own non-blocking
+/// ask, its own proxy call) gets `AskError::Deadlock` at once; a zero timeout still only
+/// looks, and the queued messages are handled afterwards.
+pub fn actor_waiting_for_its_own_reply_gets_deadlock_error<R: Runtime>(rt: R) {
+    let fx = Fixture::new(rt);
+    let actor = fx.start(Probe::new(&Events::new()));
+    let later = Arc::new(Mutex::new(None));
+    let keep = later.clone();
+    let run = Cmd::Run(Box::new(move |ctx| {
+        let own_ask = ctx.actor_ref().ask_nonblocking(Cmd::Ping);
+        let asked = matches!(own_ask.take(), Err(AskError::Deadlock(_)));
+        let call = ctx.proxy().unwrap().call(|_| 1);
+        let called = matches!(call.take_timeout(TIMEOUT), Err(AskError::Deadlock(_)));
+        let looked = matches!(call.take_timeout(Duration::ZERO), Err(AskError::Timeout(_)));
+        *keep.lock().unwrap() = Some((own_ask, call));
+        format!("{asked} {called} {looked}")
+    }));
+    assert_eq!(actor.ask_timeout(run, TIMEOUT).unwrap(), "true true true");
+    let (own_ask, call) = later.lock().unwrap().take().unwrap();
+    assert_eq!(own_ask.take_timeout(TIMEOUT).unwrap(), "pong");
+    assert_eq!(call.take_timeout(TIMEOUT).unwrap(), 1);
+}
+
 /// Misuse: panics in `on_start`, `on_stop` and `on_failure` are failures whose
 /// message is logged; the caller never unwinds.
 pub fn panicking_hooks_keep_their_message<R: Runtime>(rt: R) {

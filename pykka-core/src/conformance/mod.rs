@@ -244,6 +244,7 @@ macro_rules! __pykka_suite_cases {
         $m!(faults::stop_twice_from_several_threads);
         $m!(faults::blocking_stop_from_on_start_is_queued);
         $m!(faults::actor_asking_itself_gets_deadlock_error);
+        $m!(faults::actor_waiting_for_its_own_reply_gets_deadlock_error);
         $m!(faults::panicking_hooks_keep_their_message);
         $m!(stress::asks_racing_with_stop_all_end);
         $m!(stress::blocking_chain_of_64);
