@@ -161,14 +161,14 @@ def resident_bytes():
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def idle_memory():
+def idle_memory(n):
     before = resident_bytes()
-    actors = [Echo.start() for _ in range(IDLE_ACTORS)]
+    actors = [Echo.start() for _ in range(n)]
     for a in actors:
         a.ask(0)
     after = resident_bytes()
     pykka.get_all([a.stop(block=False) for a in actors])
-    return (after - before) / IDLE_ACTORS
+    return (after - before) / n
 
 
 def ns_per_op(run, warm_up, measure):
@@ -200,7 +200,8 @@ def main():
     warm_up = float(sys.argv[2]) / 1000 if len(sys.argv) > 2 else 0.3
     measure = float(sys.argv[3]) / 1000 if len(sys.argv) > 3 else 0.7
     if scenario == "spawn":
-        print(f"bytes_per_actor {idle_memory():.0f}")
+        idle_memory(1)  # one actor first, as pykka-benches' compare does
+        print(f"bytes_per_actor {idle_memory(IDLE_ACTORS):.0f}")
     run = prepare(scenario)
     print(f"ns_per_op {ns_per_op(run, warm_up, measure):.1f}", flush=True)
     os._exit(0)
