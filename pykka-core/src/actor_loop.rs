@@ -69,6 +69,13 @@ pub struct ActorLoop<A: Actor> {
     ctx: Context<A>,
     phase: Phase,
     name: String,
+    /// The context id of this loop (see [`park::context_id`]), fixed at `start`.
+    context: u64,
+    /// Whether the loop marks its thread while a hook runs (not on coroutines, whose
+    /// probe knows them and which may move between threads).
+    marks_thread: bool,
+    /// What [`park::enter_loop`] replaced, while a hook runs.
+    outer_context: u64,
 }
 
 impl<A: Actor> ActorLoop<A> {
@@ -83,6 +90,9 @@ impl<A: Actor> ActorLoop<A> {
             ctx,
             phase: Phase::New,
             name,
+            context: 0,
+            marks_thread: false,
+            outer_context: 0,
         }
     }
 
@@ -101,23 +111,20 @@ impl<A: Actor> ActorLoop<A> {
         self.ctx.actor_ref().meta().label()
     }
 
-    fn enter(&self) {
-        let id = park::context_id();
-        self.ctx
-            .actor_ref()
-            .meta()
-            .origin
-            .running_in
-            .store(id, Ordering::Release);
+    fn enter(&mut self) {
+        let meta = self.ctx.actor_ref().meta();
+        meta.origin.running_in.store(self.context, Ordering::Release);
+        if self.marks_thread {
+            self.outer_context = park::enter_loop(self.context);
+        }
     }
 
-    fn leave(&self) {
-        self.ctx
-            .actor_ref()
-            .meta()
-            .origin
-            .running_in
-            .store(0, Ordering::Release);
+    fn leave(&mut self) {
+        if self.marks_thread {
+            park::leave_loop(self.outer_context);
+        }
+        let meta = self.ctx.actor_ref().meta();
+        meta.origin.running_in.store(0, Ordering::Release);
     }
 
     /// Runs `on_start`. `Break` means the actor failed to start and is already
@@ -125,6 +132,15 @@ impl<A: Actor> ActorLoop<A> {
     pub fn start(&mut self) -> ControlFlow<()> {
         assert_eq!(self.phase, Phase::New, "ActorLoop::start called twice");
         self.phase = Phase::Running;
+        // A coroutine keeps its own id; anything else gets an id of the loop's own,
+        // which stays right even if the backend moves the loop between threads.
+        match park::probe_context_id() {
+            Some(id) => self.context = id,
+            None => {
+                self.context = park::new_context_id();
+                self.marks_thread = true;
+            }
+        }
         self.enter();
         let result = catch(|| self.actor.on_start(&self.ctx));
         self.leave();

@@ -127,6 +127,8 @@ impl Park for ThreadPark {
 thread_local! {
     static THREAD_PARKER: Parker = Parker::new(Arc::new(ThreadPark(thread::current())));
     static THREAD_CONTEXT_ID: Cell<u64> = const { Cell::new(0) };
+    /// The id of the actor loop whose step runs on this thread right now, or 0.
+    static CURRENT_LOOP: Cell<u64> = const { Cell::new(0) };
 }
 
 /// A backend's hook that tells core whether the calling context is one of its own, and
@@ -202,12 +204,19 @@ pub fn new_context_id() -> u64 {
 }
 
 /// The identifier of the calling context: a coroutine's own identifier where a probe
-/// gives one, else the calling OS thread's.
+/// gives one; else, inside an actor's hook, the identifier of that actor's loop; else
+/// the calling OS thread's.
+///
+/// Core uses it to see that an actor is about to wait for itself. The identifier of
+/// an actor's loop stays the same for the actor's whole life, even on an executor
+/// whose tasks move between threads between polls.
 pub fn context_id() -> u64 {
-    for probe in probes() {
-        if let Some(id) = probe.context_id() {
-            return id;
-        }
+    if let Some(id) = probe_context_id() {
+        return id;
+    }
+    let in_loop = CURRENT_LOOP.with(Cell::get);
+    if in_loop != 0 {
+        return in_loop;
     }
     THREAD_CONTEXT_ID.with(|id| {
         if id.get() == 0 {
@@ -215,6 +224,26 @@ pub fn context_id() -> u64 {
         }
         id.get()
     })
+}
+
+/// The identifier a registered probe gives the calling context, if any.
+pub(crate) fn probe_context_id() -> Option<u64> {
+    probes().find_map(|probe| probe.context_id())
+}
+
+/// Marks the calling thread as running a step of the actor loop `id` (for
+/// [`context_id`]) until the returned value is passed to [`leave_loop`].
+///
+/// A thread-local is right here: a step is synchronous, so it starts and ends on one
+/// OS thread, except on a coroutine backend, whose probe answers [`context_id`] first
+/// and makes this value irrelevant there.
+pub(crate) fn enter_loop(id: u64) -> u64 {
+    CURRENT_LOOP.with(|c| c.replace(id))
+}
+
+/// Ends what [`enter_loop`] started, restoring the previous value.
+pub(crate) fn leave_loop(previous: u64) {
+    CURRENT_LOOP.with(|c| c.set(previous));
 }
 
 /// Polls `poll` until it is ready, parking the calling context in between; gives up
