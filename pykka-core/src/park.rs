@@ -56,6 +56,8 @@ pub trait Park: Send + Sync + 'static {
 pub struct Parker {
     park: Arc<dyn Park>,
     waker: Waker,
+    /// Whether a wait may yield the OS thread before parking (plain threads only).
+    may_yield: bool,
 }
 
 struct WakeAdapter(Arc<dyn Park>);
@@ -73,7 +75,11 @@ impl Parker {
     /// Wraps a backend's [`Park`] and builds the [`Waker`] that unparks it.
     pub fn new(park: Arc<dyn Park>) -> Self {
         let waker = Waker::from(Arc::new(WakeAdapter(park.clone())));
-        Parker { park, waker }
+        Parker {
+            park,
+            waker,
+            may_yield: false,
+        }
     }
 
     /// The parker for the calling context: the first registered [`ContextProbe`] that
@@ -125,7 +131,10 @@ impl Park for ThreadPark {
 }
 
 thread_local! {
-    static THREAD_PARKER: Parker = Parker::new(Arc::new(ThreadPark(thread::current())));
+    static THREAD_PARKER: Parker = Parker {
+        may_yield: true,
+        ..Parker::new(Arc::new(ThreadPark(thread::current())))
+    };
     static THREAD_CONTEXT_ID: Cell<u64> = const { Cell::new(0) };
     /// The id of the actor loop whose step runs on this thread right now, or 0.
     static CURRENT_LOOP: Cell<u64> = const { Cell::new(0) };
@@ -275,6 +284,7 @@ pub fn wait_until<T>(
 ) -> Option<T> {
     let parker = Parker::current();
     let mut cx = TaskContext::from_waker(parker.waker());
+    let mut spins = 0;
     loop {
         if let Poll::Ready(v) = poll(&mut cx) {
             return Some(v);
@@ -284,6 +294,28 @@ pub fn wait_until<T>(
                 return None;
             }
         }
+        // Waking a parked thread costs the kernel tens of microseconds on a small
+        // machine, while a reply from an actor on another core often comes within a
+        // microsecond or two: spin briefly, then (plain threads only) yield, before
+        // parking, as crossbeam-channel's receivers do. A coroutine or an executor
+        // worker does not yield: that would not let the awaited task run anyway.
+        if spins < SPIN_ROUNDS {
+            for _ in 0..(1u32 << spins) {
+                std::hint::spin_loop();
+            }
+            spins += 1;
+            continue;
+        }
+        if parker.may_yield && spins < SPIN_ROUNDS + YIELD_ROUNDS {
+            thread::yield_now();
+            spins += 1;
+            continue;
+        }
         parker.park(deadline);
     }
 }
+
+/// Rounds of spinning before a wait parks: 2^0 + … + 2^(n-1) spin hints in all.
+const SPIN_ROUNDS: u32 = 7;
+/// Rounds of `yield_now` after the spinning, on plain threads.
+const YIELD_ROUNDS: u32 = 4;
