@@ -56,8 +56,8 @@ pub trait Park: Send + Sync + 'static {
 pub struct Parker {
     park: Arc<dyn Park>,
     waker: Waker,
-    /// Whether a wait may yield the OS thread before parking (plain threads only).
-    may_yield: bool,
+    /// Whether a wait spins and yields before parking (plain OS threads only).
+    spins: bool,
 }
 
 struct WakeAdapter(Arc<dyn Park>);
@@ -78,7 +78,7 @@ impl Parker {
         Parker {
             park,
             waker,
-            may_yield: false,
+            spins: false,
         }
     }
 
@@ -132,7 +132,7 @@ impl Park for ThreadPark {
 
 thread_local! {
     static THREAD_PARKER: Parker = Parker {
-        may_yield: true,
+        spins: true,
         ..Parker::new(Arc::new(ThreadPark(thread::current())))
     };
     static THREAD_CONTEXT_ID: Cell<u64> = const { Cell::new(0) };
@@ -294,20 +294,21 @@ pub fn wait_until<T>(
                 return None;
             }
         }
-        // Waking a parked thread costs the kernel tens of microseconds on a small
+        // Waking a parked OS thread costs the kernel tens of microseconds on a small
         // machine, while a reply from an actor on another core often comes within a
-        // microsecond or two: spin briefly, then (plain threads only) yield, before
-        // parking, as crossbeam-channel's receivers do. A coroutine or an executor
-        // worker does not yield: that would not let the awaited task run anyway.
-        if spins < SPIN_ROUNDS {
-            for _ in 0..(1u32 << spins) {
-                std::hint::spin_loop();
+        // microsecond or two: a plain thread spins briefly, then yields, before it
+        // parks, as crossbeam-channel's receivers do. A coroutine or an executor worker
+        // parks at once: its backend's park is cheap or hands the worker on, and
+        // spinning would only keep the awaited task (often queued on the same worker)
+        // from running.
+        if parker.spins && spins < SPIN_ROUNDS + YIELD_ROUNDS {
+            if spins < SPIN_ROUNDS {
+                for _ in 0..(1u32 << spins) {
+                    std::hint::spin_loop();
+                }
+            } else {
+                thread::yield_now();
             }
-            spins += 1;
-            continue;
-        }
-        if parker.may_yield && spins < SPIN_ROUNDS + YIELD_ROUNDS {
-            thread::yield_now();
             spins += 1;
             continue;
         }
