@@ -18,8 +18,16 @@ fn mixed_chain(len: usize, green_first: bool, wait: Wait) {
     for i in 0..len {
         let on_green = (len - 1 - i) % 2 == 0;
         let on_green = if green_first { on_green } else { !on_green };
-        let link = Link { next: next.take(), wait };
-        let link = if on_green { link.start(&green) } else { link.start(&thread) }.unwrap();
+        let link = Link {
+            next: next.take(),
+            wait,
+        };
+        let link = if on_green {
+            link.start(&green)
+        } else {
+            link.start(&thread)
+        }
+        .unwrap();
         links.push(link.clone());
         next = Some(link);
     }
@@ -56,11 +64,27 @@ fn mixed_chains_from_several_threads_at_once() {
 fn main_thread_asks_green_actors_and_waits() {
     blocking_chain(&GreenRuntime::default(), 8, Wait::Ask);
     let rt = GreenRuntime::default();
-    let tails: Vec<_> = (0..50).map(|_| Link { next: None, wait: Wait::Ask }.start(&rt).unwrap()).collect();
-    let replies: Vec<_> = tails.iter().zip(0u32..).map(|(t, n)| t.ask_nonblocking(n)).collect();
+    let tails: Vec<_> = (0..50)
+        .map(|_| {
+            Link {
+                next: None,
+                wait: Wait::Ask,
+            }
+            .start(&rt)
+            .unwrap()
+        })
+        .collect();
+    let replies: Vec<_> = tails
+        .iter()
+        .zip(0u32..)
+        .map(|(t, n)| t.ask_nonblocking(n))
+        .collect();
     let got = get_all_timeout(&replies, BOUND).unwrap();
     assert_eq!(got, (1u32..=50).collect::<Vec<_>>());
-    assert!(replies.iter().all(|r| r.get().is_ok()), "a ready reply answers again");
+    assert!(
+        replies.iter().all(|r| r.get().is_ok()),
+        "a ready reply answers again"
+    );
     for t in &tails {
         assert!(t.stop());
         assert!(!t.stop(), "a second stop finds it dead");
@@ -74,10 +98,22 @@ fn a_thread_actor_and_a_green_actor_signal_each_other_with_events() {
     // A green actor waits for an event that a thread actor sets, and the reverse.
     for (waiter_on_green, setter_on_green) in [(true, false), (false, true)] {
         let event = Event::new();
-        let waiter = Waiter { event: event.clone() };
-        let waiter = if waiter_on_green { waiter.start(&green) } else { waiter.start(&thread) }.unwrap();
+        let waiter = Waiter {
+            event: event.clone(),
+        };
+        let waiter = if waiter_on_green {
+            waiter.start(&green)
+        } else {
+            waiter.start(&thread)
+        }
+        .unwrap();
         let setter = Setter { event };
-        let setter = if setter_on_green { setter.start(&green) } else { setter.start(&thread) }.unwrap();
+        let setter = if setter_on_green {
+            setter.start(&green)
+        } else {
+            setter.start(&thread)
+        }
+        .unwrap();
         let waited = waiter.ask_nonblocking(BOUND);
         setter.tell(()).unwrap();
         assert!(waited.take_timeout(BOUND).unwrap());

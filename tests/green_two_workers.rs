@@ -57,7 +57,13 @@ fn a_coroutine_keeps_its_identity_when_it_moves_between_workers() {
     // self-ask must still be seen as a deadlock, and other actors' asks never are.
     let lone = Whoami { peer: None }.start(&rt).unwrap();
     let actors: Vec<_> = (0..32)
-        .map(|_| Whoami { peer: Some(lone.clone()) }.start(&rt).unwrap())
+        .map(|_| {
+            Whoami {
+                peer: Some(lone.clone()),
+            }
+            .start(&rt)
+            .unwrap()
+        })
         .collect();
     for _ in 0..4 {
         let replies: Vec<_> = actors.iter().map(|a| a.ask_nonblocking(())).collect();
@@ -76,10 +82,27 @@ fn the_worker_count_is_process_wide_and_first_claim_wins() {
     let _ = rt();
     assert_eq!(GreenRuntime::worker_count(), 2);
     let err = GreenRuntime::builder().workers(1).try_build().unwrap_err();
-    assert_eq!(err, ConfigError::WorkersMismatch { requested: 1, running: 2 });
-    assert_eq!(GreenRuntime::builder().workers(0).try_build().unwrap_err(), ConfigError::ZeroWorkers);
     assert_eq!(
-        GreenRuntime::builder().stack_size(1024).try_build().unwrap_err(),
+        err,
+        ConfigError::WorkersMismatch {
+            requested: 1,
+            running: 2
+        }
+    );
+    assert_eq!(
+        GreenRuntime::builder().workers(0).try_build().unwrap_err(),
+        ConfigError::ZeroWorkers
+    );
+    assert_eq!(
+        GreenRuntime::builder()
+            .stack_size(1024)
+            .try_build()
+            .unwrap_err(),
         ConfigError::StackTooSmall { requested: 1024 }
     );
+}
+
+#[test]
+fn conformance_blocking_chain_of_64_on_two_workers() {
+    pykka_core::conformance::stress::blocking_chain(rt(), 64);
 }

@@ -95,7 +95,9 @@ pub enum ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfigError::ZeroWorkers => write!(f, "a green runtime needs at least one worker thread"),
+            ConfigError::ZeroWorkers => {
+                write!(f, "a green runtime needs at least one worker thread")
+            }
             ConfigError::StackTooSmall { requested } => write!(
                 f,
                 "coroutine stack of {requested} bytes is too small (at least {MIN_STACK_SIZE})"

@@ -120,7 +120,11 @@ mod tests {
         drop(rx);
         assert_eq!(dropped.load(Ordering::SeqCst), 2);
         let back = tx.send(Counted(dropped.clone())).unwrap_err();
-        assert_eq!(dropped.load(Ordering::SeqCst), 2, "a refused message is handed back");
+        assert_eq!(
+            dropped.load(Ordering::SeqCst),
+            2,
+            "a refused message is handed back"
+        );
         drop(back);
         assert_eq!(dropped.load(Ordering::SeqCst), 3);
     }

@@ -101,9 +101,21 @@ mod tests {
 
     #[test]
     fn park_timeouts_round_up_to_whole_milliseconds() {
-        assert_eq!(whole_millis_up(Duration::from_nanos(1)), Duration::from_millis(1));
-        assert_eq!(whole_millis_up(Duration::from_micros(1600)), Duration::from_millis(2));
-        assert_eq!(whole_millis_up(Duration::from_millis(3)), Duration::from_millis(3));
-        assert_eq!(whole_millis_up(Duration::MAX), Duration::from_millis(u64::MAX));
+        assert_eq!(
+            whole_millis_up(Duration::from_nanos(1)),
+            Duration::from_millis(1)
+        );
+        assert_eq!(
+            whole_millis_up(Duration::from_micros(1600)),
+            Duration::from_millis(2)
+        );
+        assert_eq!(
+            whole_millis_up(Duration::from_millis(3)),
+            Duration::from_millis(3)
+        );
+        assert_eq!(
+            whole_millis_up(Duration::MAX),
+            Duration::from_millis(u64::MAX)
+        );
     }
 }

@@ -14,7 +14,9 @@ pub(crate) fn spawn_coroutine<F>(name: String, stack_words: usize, f: F) -> io::
 where
     F: FnOnce() + Send + 'static,
 {
-    let builder = may::coroutine::Builder::new().name(name).stack_size(stack_words);
+    let builder = may::coroutine::Builder::new()
+        .name(name)
+        .stack_size(stack_words);
     let spawned = catch_unwind(AssertUnwindSafe(move || {
         // SAFETY: may documents two hazards for code run in a coroutine.
         // 1. Thread-local storage: a coroutine can resume on another worker thread, so

@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use pykka_core::{Actor, ActorRef, ActorRegistry, AskError, Context, Event, Failure, Runtime, get_all_timeout};
+use pykka_core::{
+    Actor, ActorRef, ActorRegistry, AskError, Context, Event, Failure, Runtime, get_all_timeout,
+};
 
 /// Generous bound for every wait: a bug fails in seconds, never hangs.
 pub const BOUND: Duration = Duration::from_secs(20);
@@ -49,7 +51,12 @@ pub fn chain<R: Runtime>(rt: &R, len: usize, wait: Wait) -> (ActorRef<Link>, Vec
     let mut links = Vec::new();
     let mut next = None;
     for _ in 0..len {
-        let link = Link { next: next.take(), wait }.start(rt).unwrap();
+        let link = Link {
+            next: next.take(),
+            wait,
+        }
+        .start(rt)
+        .unwrap();
         links.push(link.clone());
         next = Some(link);
     }
@@ -170,8 +177,15 @@ impl Actor for Boss {
             }
             Op::SetField(cell, value) => {
                 let proxy = cell.proxy().map_err(|e| Failure::msg(e.to_string()))?;
-                proxy.set_field(|c: &mut Cell| &mut c.value, value).map_err(fail)?;
-                vec![proxy.field(|c: &Cell| &c.value).get_timeout(BOUND).map_err(fail)?]
+                proxy
+                    .set_field(|c: &mut Cell| &mut c.value, value)
+                    .map_err(fail)?;
+                vec![
+                    proxy
+                        .field(|c: &Cell| &c.value)
+                        .get_timeout(BOUND)
+                        .map_err(fail)?,
+                ]
             }
             Op::WaitEvent(event, setter) => {
                 setter.tell(()).map_err(|e| Failure::msg(e.to_string()))?;
@@ -188,7 +202,11 @@ pub fn blocking_everywhere<R: Runtime>(rt: &R) {
     let ask = |op| boss.ask_timeout(op, BOUND).unwrap();
 
     let event = Event::new();
-    let setter = Setter { event: event.clone() }.start(rt).unwrap();
+    let setter = Setter {
+        event: event.clone(),
+    }
+    .start(rt)
+    .unwrap();
     assert_eq!(ask(Op::WaitEvent(event, setter.clone())), vec![1]);
     assert_eq!(ask(Op::Stop(setter.clone())), vec![1]);
     assert!(!setter.is_alive());
@@ -201,7 +219,14 @@ pub fn blocking_everywhere<R: Runtime>(rt: &R) {
 
     let registry = ActorRegistry::new();
     for _ in 0..5 {
-        registry.start(rt, Setter { event: Event::new() }).unwrap();
+        registry
+            .start(
+                rt,
+                Setter {
+                    event: Event::new(),
+                },
+            )
+            .unwrap();
     }
     assert_eq!(ask(Op::StopAll(registry.clone())), vec![1; 5]);
     assert!(registry.get_all().is_empty());
@@ -217,7 +242,11 @@ pub fn blocking_everywhere<R: Runtime>(rt: &R) {
 /// and the actor goes on working afterwards.
 pub fn timeout_inside<R: Runtime>(rt: &R) {
     let gate = Event::new();
-    let busy = Waiter { event: gate.clone() }.start(rt).unwrap();
+    let busy = Waiter {
+        event: gate.clone(),
+    }
+    .start(rt)
+    .unwrap();
     // `busy` sits in its handler until `gate` is set.
     let _pending = busy.ask_nonblocking(BOUND);
 
@@ -226,12 +255,17 @@ pub fn timeout_inside<R: Runtime>(rt: &R) {
         type Message = ();
         type Reply = bool;
         fn on_receive(&mut self, (): (), _: &Context<Self>) -> Result<bool, Failure> {
-            let r = self.0.ask_timeout(Duration::from_millis(50), Duration::from_millis(50));
+            let r = self
+                .0
+                .ask_timeout(Duration::from_millis(50), Duration::from_millis(50));
             Ok(matches!(r, Err(AskError::Timeout(_))))
         }
     }
     let impatient = Impatient(busy.clone()).start(rt).unwrap();
-    assert!(impatient.ask_timeout((), BOUND).unwrap(), "the inner ask timed out");
+    assert!(
+        impatient.ask_timeout((), BOUND).unwrap(),
+        "the inner ask timed out"
+    );
     gate.set();
     // Both are still healthy: the timed-out coroutine resumed and handles more.
     assert!(busy.ask_timeout(Duration::ZERO, BOUND).is_ok());
