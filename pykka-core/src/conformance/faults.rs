@@ -282,7 +282,10 @@ pub fn zero_timeouts_only_look<R: Runtime>(rt: R) {
     ));
     assert_eq!(Reply::ready(Ok(3)).get_timeout(Duration::ZERO).unwrap(), 3);
     release.set();
-    assert_eq!(actor.stop_timeout(TIMEOUT), Ok(true));
+    // The stop that timed out stays queued and may already have stopped the actor
+    // (then this stop finds it dead); either way it ends dead.
+    assert!(actor.stop_timeout(TIMEOUT).is_ok());
+    assert!(!actor.is_alive());
 }
 
 /// §2.19.13 (E5, E36): `get` repeats the value and the failure; `take` moves the value
