@@ -6,7 +6,7 @@
 //! workers. Both live in may's coroutine-local storage (one lookup per wait), made
 //! lazily the first time the coroutine waits or asks.
 
-use std::sync::{Arc, Once};
+use std::sync::{Arc, Mutex, Once, PoisonError};
 use std::time::{Duration, Instant};
 
 use may::coroutine;
@@ -29,16 +29,45 @@ struct GreenProbe;
 /// What core needs to know about one coroutine.
 struct CoroutineState {
     id: u64,
-    parker: Parker,
+    /// `None` only while dropping.
+    parker: Option<Parker>,
 }
+
+/// Parkers of finished coroutines, for reuse by new ones.
+///
+/// A may `Park` must never be dropped by the coroutine that parks on it: when an
+/// unpark races with a park, may resumes the coroutine *inside* the park's
+/// `subscribe` (`fast_wake_up`), with a guard set that only clears when the coroutine
+/// yields or ends; if the coroutine ends there, its coroutine-local storage drops the
+/// `Park`, whose `Drop` waits for that guard and spins forever, taking a worker
+/// thread with it (every coroutine queued on that worker then starves). So a
+/// finished coroutine hands its parker to this pool instead, and a later coroutine
+/// takes it over; stale wakers of the old owner can only cause a spurious wake-up,
+/// which core's waits tolerate. The pool holds at most as many parkers as there were
+/// coroutines waiting at once.
+static RETIRED: Mutex<Vec<Parker>> = Mutex::new(Vec::new());
 
 impl CoroutineState {
     fn new() -> Self {
+        let reused = RETIRED.lock().unwrap_or_else(PoisonError::into_inner).pop();
         CoroutineState {
             id: park::new_context_id(),
             // Made inside the coroutine (the probe checks first), so may's blocker
             // parks the coroutine. Cancellation is ignored: pykka never cancels.
-            parker: Parker::new(Arc::new(CoroutinePark(Blocker::new(true)))),
+            parker: Some(
+                reused.unwrap_or_else(|| Parker::new(Arc::new(CoroutinePark(Blocker::new(true))))),
+            ),
+        }
+    }
+}
+
+impl Drop for CoroutineState {
+    fn drop(&mut self) {
+        if let Some(parker) = self.parker.take() {
+            RETIRED
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(parker);
         }
     }
 }
@@ -50,7 +79,7 @@ impl ContextProbe for GreenProbe {
         if !coroutine::is_coroutine() {
             return None;
         }
-        Some(STATE.with(|s| s.parker.clone()))
+        STATE.with(|s| s.parker.clone())
     }
 
     fn context_id(&self) -> Option<u64> {
