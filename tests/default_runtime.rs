@@ -29,7 +29,13 @@ fn default_runtime_runs_an_actor() {
         }
     }
     let registry = pykka::ActorRegistry::new();
-    let echo = registry.start(&pykka::DefaultRuntime::default(), Echo).unwrap();
-    assert_eq!(echo.ask_timeout(7, std::time::Duration::from_secs(10)).unwrap(), 7);
+    let echo = registry
+        .start(&pykka::DefaultRuntime::default(), Echo)
+        .unwrap();
+    assert_eq!(
+        echo.ask_timeout(7, std::time::Duration::from_secs(10))
+            .unwrap(),
+        7
+    );
     assert!(echo.stop());
 }

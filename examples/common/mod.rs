@@ -20,6 +20,7 @@ macro_rules! main_on_chosen_backend {
             println!("[running on the {backend} backend]");
             match backend.as_str() {
                 "thread" => $run(pykka_thread::ThreadRuntime::default()),
+                "green" => $run(pykka_green::GreenRuntime::default()),
                 "smol" => $run(pykka_smol::SmolRuntime::default()),
                 other => {
                     eprintln!("unknown backend {other:?}: choose thread, green or smol");

@@ -113,7 +113,9 @@ impl<A: Actor> ActorLoop<A> {
 
     fn enter(&mut self) {
         let meta = self.ctx.actor_ref().meta();
-        meta.origin.running_in.store(self.context, Ordering::Release);
+        meta.origin
+            .running_in
+            .store(self.context, Ordering::Release);
         if self.marks_thread {
             self.outer_context = park::enter_loop(self.context);
         }
