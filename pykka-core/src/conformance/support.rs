@@ -3,6 +3,7 @@
 //!
 //! Everything here is public so that a backend's own tests can reuse it.
 
+use std::collections::HashMap;
 use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -417,13 +418,25 @@ pub struct Record {
     pub message: String,
 }
 
-/// A `log::Log` that keeps every record whose target starts with `pykka`. Installed
-/// once per process by [`log_capture`]; cases find their own records by their
-/// actor's URN, since all cases of a test binary share it.
+/// A `log::Log` that keeps every record whose target starts with `pykka` and that
+/// names an actor, filed by that actor's URN. Installed once per process by
+/// [`log_capture`]; cases find their own records by their actor's URN, since all cases
+/// of a test binary share it.
+///
+/// Filing by URN keeps every look-up (and the time the lock is held) proportional to
+/// one actor's records: actors log from their own threads, coroutines and executor
+/// workers, and must never wait long for this lock while a case scans.
 #[derive(Debug, Default)]
 pub struct LogCapture {
-    records: Mutex<Vec<Record>>,
+    records: Mutex<HashMap<String, Vec<Record>>>,
     added: Condvar,
+}
+
+/// The first `urn:uuid:…` in a log message.
+fn urn_in(message: &str) -> Option<&str> {
+    const URN_LEN: usize = "urn:uuid:".len() + 36;
+    let start = message.find("urn:uuid:")?;
+    message.get(start..start + URN_LEN)
 }
 
 impl log::Log for LogCapture {
@@ -435,14 +448,20 @@ impl log::Log for LogCapture {
         if !self.enabled(record.metadata()) {
             return;
         }
+        let message = record.args().to_string();
+        let Some(urn) = urn_in(&message).map(str::to_string) else {
+            return;
+        };
         let record = Record {
             level: record.level(),
             target: record.target().to_string(),
-            message: record.args().to_string(),
+            message,
         };
         self.records
             .lock()
             .unwrap_or_else(|e| e.into_inner())
+            .entry(urn)
+            .or_default()
             .push(record);
         self.added.notify_all();
     }
@@ -457,10 +476,12 @@ impl LogCapture {
         Self::select(&records, urn, level)
     }
 
-    fn select(records: &[Record], urn: &str, level: log::Level) -> Vec<Record> {
+    fn select(records: &HashMap<String, Vec<Record>>, urn: &str, level: log::Level) -> Vec<Record> {
         records
-            .iter()
-            .filter(|r| r.level == level && r.message.contains(urn))
+            .get(urn)
+            .into_iter()
+            .flatten()
+            .filter(|r| r.level == level)
             .cloned()
             .collect()
     }
