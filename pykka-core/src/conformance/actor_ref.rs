@@ -177,3 +177,39 @@ pub fn ask_nonblocking_fails_future_if_actor_is_stopped<R: Runtime>(rt: R) {
         other => panic!("expected ActorDeadError, got {other:?}"),
     }
 }
+
+/// Not in Pykka: every public handle is `Send + Sync + Clone` (checked by the
+/// compiler for this runtime), equal clones stay equal, and clones sent to another
+/// thread reach the same actor.
+pub fn handles_are_send_sync_clone_and_work_from_other_threads<R: Runtime>(rt: R) {
+    fn shareable<T: Send + Sync + Clone + 'static>(value: &T) -> T {
+        value.clone()
+    }
+    fn keyed<T: Eq + std::hash::Hash>(a: &T, b: &T) -> bool {
+        a == b && HashMap::from([(a, 1)]).contains_key(b)
+    }
+    let fx = Fixture::new(rt.clone());
+    let actor = fx.start(Probe::new(&Events::new()));
+    let any = crate::AnyActorRef::from(&actor);
+    let proxy = actor.proxy().unwrap();
+    let (rt2, registry) = (shareable(&rt), shareable(&fx.registry));
+    let (actor2, any2, proxy2) = (shareable(&actor), shareable(&any), shareable(&proxy));
+    let (seven, done) = (Reply::<u32>::new(), Event::new());
+    let (reply, event) = (shareable(&seven), shareable(&done));
+    assert!(keyed(&actor, &actor2) && keyed(&any, &any2) && keyed(&proxy, &proxy2));
+    let answer = std::thread::spawn(move || {
+        let pong = actor2.ask_timeout(Cmd::Ping, TIMEOUT).unwrap();
+        reply
+            .set(proxy2.call(|_| 7).take_timeout(TIMEOUT).unwrap())
+            .unwrap();
+        event.set();
+        drop((rt2, any2));
+        (pong, registry.get_all().len())
+    })
+    .join()
+    .unwrap();
+    assert_eq!(answer, ("pong".to_string(), 1));
+    assert_eq!(seven.get_timeout(TIMEOUT).unwrap(), 7);
+    assert!(done.is_set());
+    assert!(actor.stop());
+}

@@ -135,6 +135,7 @@ macro_rules! __pykka_suite_cases {
         $m!(actor::actor_can_call_stop_on_self_multiple_times);
         $m!(actor::actor_processes_all_messages_before_stop_on_self_stops_it);
         $m!(actor_ref::ref_repr_is_wrapped_in_lt_and_gt);
+        $m!(actor_ref::handles_are_send_sync_clone_and_work_from_other_threads);
         $m!(actor_ref::repr_reveals_that_this_is_a_ref);
         $m!(actor_ref::ref_repr_contains_actor_class_name);
         $m!(actor_ref::ref_repr_contains_actor_urn);
