@@ -279,15 +279,29 @@ pub(crate) fn leave_loop(previous: u64) {
 /// assert_eq!(pykka_core::park::wait_until(|_| Poll::<()>::Pending, Some(Instant::now())), None);
 /// ```
 pub fn wait_until<T>(
+    poll: impl FnMut(&mut TaskContext<'_>) -> Poll<T>,
+    deadline: Option<Instant>,
+) -> Option<T> {
+    wait_until_hinted(poll, || true, deadline)
+}
+
+/// [`wait_until`] with a cheap readiness hint: while a plain thread spins before
+/// parking, it calls `ready` (say, an atomic load) and polls only when that says the
+/// value may be there, instead of polling (and locking) on every round.
+pub(crate) fn wait_until_hinted<T>(
     mut poll: impl FnMut(&mut TaskContext<'_>) -> Poll<T>,
+    ready: impl Fn() -> bool,
     deadline: Option<Instant>,
 ) -> Option<T> {
     let parker = Parker::current();
     let mut cx = TaskContext::from_waker(parker.waker());
     let mut spins = 0;
+    let mut must_poll = true;
     loop {
-        if let Poll::Ready(v) = poll(&mut cx) {
-            return Some(v);
+        if must_poll {
+            if let Poll::Ready(v) = poll(&mut cx) {
+                return Some(v);
+            }
         }
         if let Some(d) = deadline {
             if Instant::now() >= d {
@@ -300,7 +314,7 @@ pub fn wait_until<T>(
         // parks, as crossbeam-channel's receivers do. A coroutine or an executor worker
         // parks at once: its backend's park is cheap or hands the worker on, and
         // spinning would only keep the awaited task (often queued on the same worker)
-        // from running.
+        // from running. The first poll registered the waker, so spinning only looks.
         if parker.spins && spins < SPIN_ROUNDS + YIELD_ROUNDS {
             if spins < SPIN_ROUNDS {
                 for _ in 0..(1u32 << spins) {
@@ -310,9 +324,11 @@ pub fn wait_until<T>(
                 thread::yield_now();
             }
             spins += 1;
+            must_poll = ready();
             continue;
         }
         parker.park(deadline);
+        must_poll = true;
     }
 }
 

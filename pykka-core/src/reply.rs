@@ -3,6 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant};
@@ -10,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::Failure;
 use crate::actor_ref::Origin;
 use crate::error::{ActorDeadError, AskError, DeadKind, DeadlockError, SetError, TimeoutError};
-use crate::park::wait_until;
+use crate::park::wait_until_hinted;
 use crate::waiters::{Waiters, deadline_after, wake_all};
 
 /// A value (or an error) that arrives later: Pykka's `Future`.
@@ -56,10 +57,17 @@ pub struct Reply<T> {
 
 struct Shared<T> {
     state: Mutex<State<T>>,
-    /// The actor whose answer this is: named in timeout errors, and checked so that an
-    /// actor never waits for its own answer.
-    origin: Option<Arc<Origin>>,
+    /// Set once the slot is no longer pending: lets a spinning waiter look without the
+    /// lock.
+    done: AtomicBool,
+    /// The actor whose answer this is, and what an unused [`Completer`] completes the
+    /// reply with: named in timeout errors, checked so that an actor never waits for
+    /// its own answer.
+    origin: Option<(Arc<Origin>, Orphan<T>)>,
 }
+
+/// What a reply gets when the message carrying its completer is dropped unhandled.
+type Orphan<T> = fn(&Arc<str>) -> Result<T, AskError>;
 
 struct State<T> {
     slot: Slot<T>,
@@ -138,9 +146,9 @@ impl<T: Send + 'static> Reply<T> {
         Reply::from_state(Slot::Pending, None)
     }
 
-    fn for_actor(origin: Arc<Origin>) -> Self {
+    fn for_actor(origin: Arc<Origin>, orphan: Orphan<T>) -> Self {
         let mut reply = Reply::from_state(Slot::Pending, None);
-        Arc::get_mut(&mut reply.shared).expect("fresh").origin = Some(origin);
+        Arc::get_mut(&mut reply.shared).expect("fresh").origin = Some((origin, orphan));
         reply
     }
 
@@ -156,8 +164,10 @@ impl<T: Send + 'static> Reply<T> {
     }
 
     fn from_state(slot: Slot<T>, lazy: Option<Box<dyn Lazy<T>>>) -> Self {
+        let done = AtomicBool::new(!matches!(slot, Slot::Pending));
         Reply {
             shared: Arc::new(Shared {
+                done,
                 state: Mutex::new(State {
                     slot,
                     waiters: Waiters::default(),
@@ -209,6 +219,7 @@ impl<T: Send + 'static> Reply<T> {
             return Err(result);
         }
         state.slot = Slot::Ready(result);
+        self.shared.done.store(true, Ordering::Release);
         let wakers = state.waiters.take();
         drop(state);
         wake_all(wakers);
@@ -251,7 +262,7 @@ impl<T: Send + 'static> Reply<T> {
     /// A reply made by a combinator or with a get-hook reports `false` until it has been
     /// computed by a getter.
     pub fn is_ready(&self) -> bool {
-        !matches!(self.lock().slot, Slot::Pending)
+        self.shared.done.load(Ordering::Acquire)
     }
 
     fn poll_with(
@@ -286,6 +297,7 @@ impl<T: Send + 'static> Reply<T> {
                     }
                     Poll::Ready(r) => {
                         state.slot = Slot::Ready(r);
+                        self.shared.done.store(true, Ordering::Release);
                         Poll::Ready(extract(&mut state.slot))
                     }
                 };
@@ -312,7 +324,7 @@ impl<T: Send + 'static> Reply<T> {
         deadline: Option<Instant>,
         timeout: Option<Duration>,
     ) -> Result<T, AskError> {
-        let origin = self.shared.origin.as_deref();
+        let origin = self.shared.origin.as_ref().map(|(o, _)| &**o);
         if let Some(origin) = origin {
             let would_wait = deadline.is_none_or(|d| d > Instant::now());
             if would_wait && !self.is_ready() && origin.is_running_here() {
@@ -321,8 +333,9 @@ impl<T: Send + 'static> Reply<T> {
         }
         let timed_out =
             || AskError::Timeout(TimeoutError::new(timeout, origin.map(|o| o.label.clone())));
-        wait_until(
+        wait_until_hinted(
             |cx| self.poll_with(cx, extract, Some((deadline, timeout))),
+            || self.shared.done.load(Ordering::Acquire),
             deadline,
         )
         .unwrap_or_else(|| Err(timed_out()))
@@ -514,12 +527,12 @@ pub fn get_all_timeout<T: Clone + Send + 'static>(
 }
 
 /// The completing side of a reply made for a message: if it is dropped without being
-/// used (the actor died with the message queued), it completes the reply with
-/// `orphan(label)` so that no waiter hangs.
+/// used (the actor died with the message queued), it completes the reply with the
+/// reply's orphan value (see [`Shared::origin`]) so that no waiter hangs.
+///
+/// One pointer wide, so that envelopes stay small.
 pub(crate) struct Completer<T: Send + 'static> {
     reply: Option<Reply<T>>,
-    origin: Arc<Origin>,
-    orphan: fn(&Arc<str>) -> Result<T, AskError>,
 }
 
 impl<T: Send + 'static> Completer<T> {
@@ -534,15 +547,10 @@ impl<T: Send + 'static> Completer<T> {
         })
     }
 
-    pub(crate) fn pair_with(
-        origin: Arc<Origin>,
-        orphan: fn(&Arc<str>) -> Result<T, AskError>,
-    ) -> (Reply<T>, Completer<T>) {
-        let reply = Reply::for_actor(origin.clone());
+    pub(crate) fn pair_with(origin: Arc<Origin>, orphan: Orphan<T>) -> (Reply<T>, Completer<T>) {
+        let reply = Reply::for_actor(origin, orphan);
         let completer = Completer {
             reply: Some(reply.clone()),
-            origin,
-            orphan,
         };
         (reply, completer)
     }
@@ -557,7 +565,9 @@ impl<T: Send + 'static> Completer<T> {
 impl<T: Send + 'static> Drop for Completer<T> {
     fn drop(&mut self) {
         if let Some(reply) = self.reply.take() {
-            let _ = reply.complete((self.orphan)(&self.origin.label));
+            if let Some((origin, orphan)) = &reply.shared.origin {
+                let _ = reply.complete(orphan(&origin.label));
+            }
         }
     }
 }
