@@ -98,6 +98,13 @@ impl<M> GreenReceiver<M> {
         // usually comes within a microsecond or two. Messages from coroutines wake the
         // receiver cheaply, so then it parks at once: spinning would only take turns
         // from the worker's other coroutines (a ring of actors would slow down).
+        // A message already there is taken without touching the flag, so that a
+        // stream of messages does not bounce the flag's cache line between threads.
+        match rx.try_recv() {
+            Ok(message) => return Some(message),
+            Err(TryRecvError::Disconnected) => return None,
+            Err(TryRecvError::Empty) => {}
+        }
         if self.gate.from_thread.load(Ordering::Relaxed) {
             self.gate.from_thread.store(false, Ordering::Relaxed);
             let until = Instant::now() + Duration::from_micros(RECV_SPIN_MICROS);

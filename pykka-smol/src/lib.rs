@@ -401,8 +401,7 @@ impl Runtime for SmolRuntime {
     type Receiver<M: Send + 'static> = SmolReceiver<M>;
 
     fn inbox<M: Send + 'static>(&self) -> (SmolSender<M>, SmolReceiver<M>) {
-        let (tx, rx) = async_channel::unbounded();
-        (SmolSender(tx), SmolReceiver(rx))
+        inbox::inbox()
     }
 
     fn spawn<A: Actor>(

@@ -401,6 +401,11 @@ thread_local! {
     static WORKER: OnceCell<Parker> = const { OnceCell::new() };
 }
 
+/// Whether the calling thread is a worker thread of some pool.
+pub(crate) fn on_worker_thread() -> bool {
+    WORKER.with(|w| w.get().is_some())
+}
+
 /// Recognises worker threads. A task never leaves its thread during a poll, so the
 /// thread's identity is the task's (`context_id` is `None`).
 struct Probe;
