@@ -54,6 +54,15 @@
 //!   a smaller one allows nothing more (the count limit below is about maps, not size)
 //!   and risks overflow. Coroutines of the default size reuse may's pooled stacks.
 //!
+//! # Talking with plain threads
+//!
+//! Waking a may worker that sleeps in `epoll_wait` from a plain thread costs tens of
+//! microseconds on a small machine. So after a message from a plain thread (say, `main`
+//! asking), a green actor looks at its empty inbox for up to 20 µs, yielding to the
+//! other coroutines of its worker, before it parks: a thread's next request then finds
+//! it awake (a round trip from `main` takes well under a microsecond instead of
+//! ~25 µs). Messages between coroutines never trigger this.
+//!
 //! # How many actors
 //!
 //! may maps every coroutine stack with a guard page: two memory maps per live

@@ -59,6 +59,15 @@
 //! deadlocks. Use it when handlers never block (they `tell`, use `ask_nonblocking`,
 //! and do not stop other actors with a blocking stop), or when you run enough threads.
 //!
+//! # Talking with plain threads
+//!
+//! Waking a sleeping worker from a thread outside the executor costs tens of
+//! microseconds on a small machine. So after a message from such a thread (say, `main`
+//! asking), a smol actor looks at its empty inbox for up to 20 µs, yielding to the
+//! worker's other tasks, before it waits: a thread's next request then finds it awake
+//! (a round trip from `main` takes well under a microsecond instead of ~25 µs).
+//! Messages between tasks never trigger this.
+//!
 //! # Threads and shutdown
 //!
 //! Worker threads start with the first actor (or task) and run while any clone of the
