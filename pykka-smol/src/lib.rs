@@ -41,6 +41,12 @@
 //! hold their worker, as on any executor. Awaiting (`reply.await`) costs nothing of
 //! the sort: the task yields.
 //!
+//! With more than one worker, a blocked worker first waits up to 30 µs for its wake-up
+//! before it hands its place on: what it waits for (another actor's reply) usually runs
+//! on another worker and answers within a microsecond, and then no hand-off happens at
+//! all (an `ask` between two smol actors costs about what a raw async-channel round
+//! trip does). With one worker, the place is lent at once.
+//!
 //! # Knobs
 //!
 //! [`SmolRuntime::builder`]:

@@ -222,6 +222,7 @@ impl Pool {
             let _ = w.set(Parker::new(Arc::new(WorkerPark {
                 thread: thread::current(),
                 pool: self.clone(),
+                woken: AtomicBool::new(false),
             })));
         });
         loop {
@@ -374,7 +375,13 @@ fn shut_down() -> io::Error {
 struct WorkerPark {
     thread: Thread,
     pool: Arc<Pool>,
+    /// Set by `unpark`, so that a short wait before the hand-off can see it.
+    woken: AtomicBool,
 }
+
+/// How long a blocked worker waits for its wake-up before it hands its place on, when
+/// the pool has other workers that can run what it waits for.
+const HAND_OFF_AFTER: Duration = Duration::from_micros(30);
 
 impl Park for WorkerPark {
     fn park(&self, deadline: Option<Instant>) {
@@ -383,15 +390,33 @@ impl Park for WorkerPark {
                 return;
             }
         }
+        if self.woken.swap(false, Ordering::Acquire) {
+            return;
+        }
+        // With other workers, what this task waits for (an actor's reply, usually)
+        // often runs on one of them and answers within microseconds: wait a little
+        // before paying for a hand-off (two thread wake-ups). With one worker, nothing
+        // can run until the place is lent, so lend it at once.
+        if self.pool.workers() > 1 {
+            let until = Instant::now() + HAND_OFF_AFTER;
+            while Instant::now() < until {
+                if self.woken.swap(false, Ordering::Acquire) {
+                    return;
+                }
+                std::hint::spin_loop();
+            }
+        }
         self.pool.lend_place();
         match deadline {
             None => thread::park(),
             Some(d) => thread::park_timeout(d.saturating_duration_since(Instant::now())),
         }
         self.pool.take_place();
+        self.woken.store(false, Ordering::Release);
     }
 
     fn unpark(&self) {
+        self.woken.store(true, Ordering::Release);
         self.thread.unpark();
     }
 }
