@@ -18,23 +18,121 @@ pub fn wait_for(event: &Event, what: &str) {
     assert!(event.wait_timeout(TIMEOUT), "timed out waiting for {what}");
 }
 
+/// How long one case may hold a [`Fixture`] before the watchdog ends the process.
+///
+/// Some cases exercise the unbounded blocking calls themselves (`stop()`, `ask()`,
+/// `get()`); with a broken backend they would hang forever. The watchdog bounds them:
+/// it names the case on stderr and aborts the test process, so the bug fails the run in
+/// a minute instead of stalling CI.
+pub const CASE_LIMIT: Duration = Duration::from_secs(60);
+
+/// The cases that hold a fixture, with their deadlines.
+#[derive(Default)]
+struct Watchdog {
+    cases: Mutex<HashMap<u64, (String, Instant)>>,
+    changed: Condvar,
+}
+
+impl Watchdog {
+    fn get() -> &'static Watchdog {
+        static WATCHDOG: OnceLock<&'static Watchdog> = OnceLock::new();
+        WATCHDOG.get_or_init(|| {
+            let watchdog: &'static Watchdog = Box::leak(Box::default());
+            std::thread::Builder::new()
+                .name("pykka-conformance-watchdog".into())
+                .spawn(move || watchdog.watch())
+                .expect("start the conformance watchdog");
+            watchdog
+        })
+    }
+
+    fn watch(&self) {
+        let mut cases = self.cases.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            let earliest = cases
+                .values()
+                .min_by_key(|(_, deadline)| *deadline)
+                .cloned();
+            cases = match earliest {
+                None => self.changed.wait(cases).unwrap_or_else(|e| e.into_inner()),
+                Some((case, deadline)) => {
+                    let now = Instant::now();
+                    if now >= deadline {
+                        eprintln!(
+                            "conformance case `{case}` still runs after {CASE_LIMIT:?}: \
+                             a wait hangs; aborting the test process"
+                        );
+                        std::process::abort();
+                    }
+                    self.changed
+                        .wait_timeout(cases, deadline - now)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0
+                }
+            };
+        }
+    }
+
+    fn enter(&'static self) -> CaseGuard {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let case = std::thread::current()
+            .name()
+            .unwrap_or("unnamed case")
+            .to_string();
+        self.cases
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, (case, Instant::now() + CASE_LIMIT));
+        self.changed.notify_all();
+        CaseGuard { id, watchdog: self }
+    }
+}
+
+/// Keeps a case under the watchdog until dropped.
+struct CaseGuard {
+    id: u64,
+    watchdog: &'static Watchdog,
+}
+
+impl Drop for CaseGuard {
+    fn drop(&mut self) {
+        let mut cases = self
+            .watchdog
+            .cases
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        cases.remove(&self.id);
+        self.watchdog.changed.notify_all();
+    }
+}
+
+impl std::fmt::Debug for CaseGuard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CaseGuard").field("id", &self.id).finish()
+    }
+}
+
 /// One case's world: a fresh runtime value and a registry of its own, so that cases
-/// running in parallel threads never see each other's actors. Dropping it asks every
-/// actor still registered to stop, without waiting.
+/// running in parallel threads never see each other's actors, and a place under the
+/// watchdog (see [`CASE_LIMIT`]). Dropping it asks every actor still registered to
+/// stop, without waiting.
 #[derive(Debug)]
 pub struct Fixture<R: Runtime> {
     /// The runtime under test.
     pub rt: R,
     /// The case's own registry.
     pub registry: ActorRegistry,
+    _watched: CaseGuard,
 }
 
 impl<R: Runtime> Fixture<R> {
-    /// A fixture around `rt` with an empty registry.
+    /// A fixture around `rt` with an empty registry; the case is watched from now on.
     pub fn new(rt: R) -> Self {
         Fixture {
             rt,
             registry: ActorRegistry::new(),
+            _watched: Watchdog::get().enter(),
         }
     }
 
