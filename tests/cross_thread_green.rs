@@ -86,8 +86,11 @@ fn main_thread_asks_green_actors_and_waits() {
         "a ready reply answers again"
     );
     for t in &tails {
-        assert!(t.stop());
-        assert!(!t.stop(), "a second stop finds it dead");
+        assert!(t.stop_timeout(BOUND).unwrap());
+        assert!(
+            !t.stop_timeout(BOUND).unwrap(),
+            "a second stop finds it dead"
+        );
     }
 }
 
@@ -117,7 +120,7 @@ fn a_thread_actor_and_a_green_actor_signal_each_other_with_events() {
         let waited = waiter.ask_nonblocking(BOUND);
         setter.tell(()).unwrap();
         assert!(waited.take_timeout(BOUND).unwrap());
-        waiter.stop();
-        setter.stop();
+        waiter.stop_timeout(BOUND).unwrap();
+        setter.stop_timeout(BOUND).unwrap();
     }
 }

@@ -41,7 +41,7 @@ fn the_main_thread_asks_smol_actors_and_waits() {
         .map(|_| registry.start(&rt, Echo).unwrap())
         .collect();
     for (i, e) in echoes.iter().enumerate() {
-        assert_eq!(e.ask(i as u64).unwrap(), i as u64);
+        assert_eq!(e.ask_timeout(i as u64, WAIT).unwrap(), i as u64);
         assert_eq!(e.ask_timeout(i as u64 + 1, WAIT).unwrap(), i as u64 + 1);
     }
     assert_eq!(registry.stop_all_timeout(WAIT).unwrap(), vec![true; 10]);

@@ -37,5 +37,8 @@ fn default_runtime_runs_an_actor() {
             .unwrap(),
         7
     );
-    assert!(echo.stop());
+    assert!(
+        echo.stop_timeout(std::time::Duration::from_secs(10))
+            .unwrap()
+    );
 }

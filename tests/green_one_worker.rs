@@ -86,7 +86,7 @@ fn one_worker_runs_every_actor_and_sees_coroutines_apart() {
         "{seen:?}"
     );
     for a in actors.iter().chain([&lone]) {
-        a.stop();
+        a.stop_timeout(BOUND).unwrap();
     }
 }
 

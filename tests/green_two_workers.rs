@@ -73,7 +73,7 @@ fn a_coroutine_keeps_its_identity_when_it_moves_between_workers() {
         }
     }
     for a in actors.iter().chain([&lone]) {
-        a.stop();
+        a.stop_timeout(BOUND).unwrap();
     }
 }
 
