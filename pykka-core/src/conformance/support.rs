@@ -4,6 +4,7 @@
 //! Everything here is public so that a backend's own tests can reuse it.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -58,7 +59,10 @@ impl Watchdog {
                 Some((case, deadline)) => {
                     let now = Instant::now();
                     if now >= deadline {
-                        eprintln!(
+                        // Straight to stderr: the test harness captures `eprintln!`
+                        // of threads started by a test, and would lose this.
+                        let _ = writeln!(
+                            std::io::stderr(),
                             "conformance case `{case}` still runs after {CASE_LIMIT:?}: \
                              a wait hangs; aborting the test process"
                         );
