@@ -234,9 +234,13 @@ impl<A: Actor> ActorLoop<A> {
     /// Drives the whole loop for a backend with a blocking receive: start, then handle
     /// what `recv` returns until the actor stops or `recv` returns `None` (every sender
     /// gone); then drops `inbox` (closing it) and the loop, in that order.
-    pub fn run_blocking<I>(mut self, inbox: I, mut recv: impl FnMut(&I) -> Option<Envelope<A>>) {
+    pub fn run_blocking<I>(
+        mut self,
+        mut inbox: I,
+        mut recv: impl FnMut(&mut I) -> Option<Envelope<A>>,
+    ) {
         if self.start().is_continue() {
-            while let Some(envelope) = recv(&inbox) {
+            while let Some(envelope) = recv(&mut inbox) {
                 if self.handle(envelope).is_break() {
                     break;
                 }

@@ -61,6 +61,7 @@ mod any_ref;
 mod error;
 mod event;
 mod failure;
+pub mod mailbox;
 pub mod park;
 mod proxy;
 mod registry;

@@ -1,11 +1,12 @@
 //! The smol backend of pykka: every actor is a task on a [smol](https://docs.rs/smol)
-//! executor, with an [async-channel](https://docs.rs/async-channel) inbox.
+//! executor, with core's [`mailbox`](pykka_core::mailbox) as its inbox.
 //!
 //! # When to choose it
 //!
-//! - **Many actors.** An idle actor is a parked task and a channel: about
-//!   3.5 KB of resident memory each (measured below), against a thread and its stack
-//!   for `pykka-thread`. Hundreds of thousands of actors are fine.
+//! - **Many actors.** An idle actor is a parked task and a small mailbox: about
+//!   1.1 KB of resident memory each (measured in `benches/README.md`), against a
+//!   thread and its stack for `pykka-thread`. Hundreds of thousands of actors are
+//!   fine.
 //! - **Async code.** [`Reply`](pykka_core::Reply) is a [`std::future::Future`] and
 //!   [`Event::wait_async`](pykka_core::Event::wait_async) exists, so async tasks (on
 //!   this runtime's executor, see [`SmolRuntime::spawn_future`], or anywhere else) can
@@ -45,7 +46,7 @@
 //! before it hands its place on: what it waits for (another actor's reply) usually runs
 //! on another worker and answers within a microsecond, and then no hand-off happens at
 //! all (an `ask` between two smol actors costs about what a raw async-channel round
-//! trip does). With one worker, the place is lent at once.
+//! trip between two smol tasks does). With one worker, the place is lent at once.
 //!
 //! # Knobs
 //!
@@ -88,11 +89,12 @@
 //!
 //! Measured with `cargo run --release -p pykka-smol --example memory` (100,000 idle
 //! actors of a small type, each registered; growth of the resident set size divided by
-//! the count), on x86-64 Linux: **about 1.7 KB per actor right after start, and about
-//! 3.5 KB once each has handled a message**. The first figure is the task, the channel,
-//! the actor reference (with its URN and label) and the registry entry; the second adds
-//! the block of slots that the channel's queue allocates on the first message and keeps
-//! for the actor's life (31 slots of one envelope each).
+//! the count), on x86-64 Linux: **about 1.2 KB per actor right after start, and about
+//! 1.5 KB once each has handled a message**. The first figure is the task, the
+//! mailbox, the actor reference (with its URN and label) and the registry entry; the
+//! second adds the mailbox's two small message buffers, which it keeps for the next
+//! messages (a buffer that grew past 256 messages in a burst is freed once drained).
+//! The benchmarks' figure (about 1.1 KB) is of unregistered actors.
 //!
 //! # Example
 //!
@@ -434,7 +436,7 @@ impl Runtime for SmolRuntime {
 
 /// An actor's task: the loop contract of [`Runtime::spawn`].
 async fn run_loop<A: Actor>(
-    inbox: SmolReceiver<Envelope<A>>,
+    mut inbox: SmolReceiver<Envelope<A>>,
     mut actor_loop: ActorLoop<A>,
     keep_alive: SmolRuntime,
 ) {
