@@ -1,5 +1,6 @@
 //! [`ActorLoop`]: the per-message semantics of an actor, which every backend drives.
 
+use std::cell::OnceCell;
 use std::fmt;
 use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -68,7 +69,7 @@ pub struct ActorLoop<A: Actor> {
     actor: A,
     ctx: Context<A>,
     phase: Phase,
-    name: String,
+    name: OnceCell<String>,
     /// The context id of this loop (see [`park::context_id`]), fixed at `start`.
     context: u64,
     /// Whether the loop marks its thread while a hook runs (not on coroutines, whose
@@ -80,16 +81,11 @@ pub struct ActorLoop<A: Actor> {
 
 impl<A: Actor> ActorLoop<A> {
     pub(crate) fn new(actor: A, ctx: Context<A>) -> Self {
-        let name = format!(
-            "{}-{}",
-            ctx.actor_ref().meta().name,
-            ctx.actor_ref().meta().id
-        );
         ActorLoop {
             actor,
             ctx,
             phase: Phase::New,
-            name,
+            name: OnceCell::new(),
             context: 0,
             marks_thread: false,
             outer_context: 0,
@@ -99,7 +95,11 @@ impl<A: Actor> ActorLoop<A> {
     /// The name for the actor's thread, coroutine or task: `TypeName-N`, with `N`
     /// counted across all actors of the process from 0 (as Pykka 4.4.1+ names threads).
     pub fn name(&self) -> &str {
-        &self.name
+        // Made when first asked for: backends without names never pay for it.
+        self.name.get_or_init(|| {
+            let meta = self.ctx.actor_ref().meta();
+            format!("{}-{}", meta.name, meta.id)
+        })
     }
 
     /// The reference of the actor this loop runs.
@@ -263,7 +263,7 @@ impl<A: Actor> Drop for ActorLoop<A> {
 impl<A: Actor> fmt::Debug for ActorLoop<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ActorLoop")
-            .field("name", &self.name)
+            .field("name", &self.name())
             .field("phase", &self.phase)
             .finish_non_exhaustive()
     }

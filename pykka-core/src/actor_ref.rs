@@ -1,10 +1,11 @@
 //! [`ActorRef`]: the handle through which the world talks to an actor.
 
+use std::cell::Cell as StdCell;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::actor_loop::{Envelope, Msg};
@@ -14,17 +15,64 @@ use crate::runtime::InboxSender;
 use crate::waiters::deadline_after;
 use crate::{Actor, Proxy, Reply, park};
 
+use uuid::Uuid;
+
+/// A random (version 4) UUID from a generator of the calling thread.
+///
+/// `Uuid::new_v4` asks the operating system for 16 random bytes on every call (a
+/// `getrandom` system call, about a third of a microsecond here, as much as the rest
+/// of starting a green actor's coroutine). Actor URNs only need to be unique, not
+/// unpredictable, so each thread seeds a SplitMix64 generator from one `new_v4` and
+/// draws 128 bits from it per actor. Two threads' sequences overlap only if their
+/// 64-bit seeds fall within a few million steps of each other (odds below 2^-40).
+fn random_uuid() -> Uuid {
+    thread_local! {
+        static STATE: StdCell<u64> = StdCell::new(Uuid::new_v4().as_u64_pair().0);
+    }
+    let (high, low) = STATE.with(|state| {
+        let high = splitmix64(state);
+        (high, splitmix64(state))
+    });
+    uuid::Builder::from_random_bytes((u128::from(high) << 64 | u128::from(low)).to_be_bytes())
+        .into_uuid()
+}
+
+/// One step of SplitMix64 (Steele, Lea and Flood, 2014).
+fn splitmix64(state: &StdCell<u64>) -> u64 {
+    let s = state.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
+    state.set(s);
+    let mut z = s;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
 /// Who answers a reply: enough to name the actor in errors and to see that a wait
 /// for it would be a wait on oneself. Shared by the actor and its replies.
 #[derive(Debug)]
 pub(crate) struct Origin {
-    /// `Name (urn:uuid:…)`, Pykka's `str(actor)`.
-    pub(crate) label: Arc<str>,
+    name: &'static str,
+    uuid: Uuid,
+    /// `Name (urn:uuid:…)`, Pykka's `str(actor)`, made when first needed: most actors
+    /// are never printed, and formatting it was a tenth of the cost of a start.
+    label: OnceLock<Arc<str>>,
     /// The context id of the code running the actor's hook right now, or 0.
     pub(crate) running_in: AtomicU64,
 }
 
 impl Origin {
+    /// `Name (urn:uuid:…)`, Pykka's `str(actor)`.
+    pub(crate) fn label(&self) -> &Arc<str> {
+        self.label
+            .get_or_init(|| format!("{} ({})", self.name, self.uuid.urn()).into())
+    }
+
+    /// `urn:uuid:…`, the part of the label between the parentheses.
+    pub(crate) fn urn(&self) -> &str {
+        let label = self.label();
+        &label[self.name.len() + 2..label.len() - 1]
+    }
+
     /// Whether the calling context is inside one of the actor's hooks right now (so
     /// waiting for the actor would wait forever).
     pub(crate) fn is_running_here(&self) -> bool {
@@ -38,21 +86,19 @@ pub(crate) struct Meta {
     /// Process-unique number, also the `N` of the thread name `Name-N`.
     pub(crate) id: u64,
     pub(crate) name: &'static str,
-    pub(crate) urn: Box<str>,
     pub(crate) origin: Arc<Origin>,
     pub(crate) alive: AtomicBool,
 }
 
 impl Meta {
     pub(crate) fn new(id: u64, name: &'static str) -> Self {
-        let urn = uuid::Uuid::new_v4().urn().to_string();
-        let label: Arc<str> = format!("{name} ({urn})").into();
         Meta {
             id,
             name,
-            urn: urn.into_boxed_str(),
             origin: Arc::new(Origin {
-                label,
+                name,
+                uuid: random_uuid(),
+                label: OnceLock::new(),
                 running_in: AtomicU64::new(0),
             }),
             alive: AtomicBool::new(true),
@@ -61,7 +107,7 @@ impl Meta {
 
     /// `Name (urn:uuid:…)`, Pykka's `str(actor)`.
     pub(crate) fn label(&self) -> &Arc<str> {
-        &self.origin.label
+        self.origin.label()
     }
 
     pub(crate) fn is_alive(&self) -> bool {
@@ -158,7 +204,7 @@ impl<A: Actor> ActorRef<A> {
 
     /// The actor's URN, `urn:uuid:` and a random (version 4) UUID.
     pub fn urn(&self) -> &str {
-        &self.cell.meta.urn
+        self.cell.meta.origin.urn()
     }
 
     /// The actor's name ([`Actor::name`]), Pykka's class name.
@@ -358,5 +404,27 @@ impl<A: Actor> fmt::Display for ActorRef<A> {
 impl<A: Actor> fmt::Debug for ActorRef<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "<ActorRef for {}>", self.cell.meta.label())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::random_uuid;
+
+    #[test]
+    fn generated_uuids_are_version_4_and_distinct_across_threads() {
+        let draw = || (0..10_000).map(|_| random_uuid()).collect::<Vec<_>>();
+        let other = std::thread::spawn(draw);
+        let mut all = draw();
+        all.extend(other.join().unwrap());
+        assert!(all.iter().all(|u| u.get_version_num() == 4));
+        assert!(
+            all.iter()
+                .all(|u| u.get_variant() == uuid::Variant::RFC4122)
+        );
+        let distinct: HashSet<_> = all.iter().collect();
+        assert_eq!(distinct.len(), all.len());
     }
 }

@@ -97,7 +97,7 @@ impl AnyActorRef {
 
     /// The actor's URN.
     pub fn urn(&self) -> &str {
-        &self.meta().urn
+        self.meta().origin.urn()
     }
 
     /// The actor's name ([`Actor::name`]).

@@ -118,10 +118,14 @@ impl ActorRegistry {
         let seq = inner.next_seq;
         inner.next_seq += 1;
         inner.seq_of.insert(actor.meta().id, seq);
-        let label = actor.meta().label().clone();
+        // The label is made only if it is logged (it is formatted lazily).
+        let label = log::log_enabled!(target: "pykka", log::Level::Debug)
+            .then(|| actor.meta().label().clone());
         inner.by_seq.insert(seq, actor);
         drop(inner);
-        log::debug!(target: "pykka", "Registered {label}");
+        if let Some(label) = label {
+            log::debug!(target: "pykka", "Registered {label}");
+        }
     }
 
     /// Removes an actor. Idempotent: removing one that is not registered only logs

@@ -328,11 +328,17 @@ impl<T: Send + 'static> Reply<T> {
         if let Some(origin) = origin {
             let would_wait = deadline.is_none_or(|d| d > Instant::now());
             if would_wait && !self.is_ready() && origin.is_running_here() {
-                return Err(AskError::Deadlock(DeadlockError::new(origin.label.clone())));
+                return Err(AskError::Deadlock(DeadlockError::new(
+                    origin.label().clone(),
+                )));
             }
         }
-        let timed_out =
-            || AskError::Timeout(TimeoutError::new(timeout, origin.map(|o| o.label.clone())));
+        let timed_out = || {
+            AskError::Timeout(TimeoutError::new(
+                timeout,
+                origin.map(|o| o.label().clone()),
+            ))
+        };
         wait_until_hinted(
             |cx| self.poll_with(cx, extract, Some((deadline, timeout))),
             || self.shared.done.load(Ordering::Acquire),
@@ -566,7 +572,7 @@ impl<T: Send + 'static> Drop for Completer<T> {
     fn drop(&mut self) {
         if let Some(reply) = self.reply.take() {
             if let Some((origin, orphan)) = &reply.shared.origin {
-                let _ = reply.complete(orphan(&origin.label));
+                let _ = reply.complete(orphan(origin.label()));
             }
         }
     }
