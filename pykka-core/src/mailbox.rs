@@ -78,21 +78,7 @@ struct Shared<M> {
     state: Mutex<State<M>>,
     /// Whether the shared queue holds messages; written under the lock, read without
     /// it by [`MailboxReceiver::has_queued`].
-    queued: Padded,
-}
-
-/// An [`AtomicBool`] on a cache line of its own: a receiver that reads it in a loop
-/// while it looks at an empty mailbox must not keep pulling the lock's line away from
-/// a sender in the middle of a send (measured: a stream of tells from a thread slowed
-/// down 2.5x when the flag shared the lock's line).
-#[repr(align(64))]
-struct Padded(AtomicBool);
-
-impl std::ops::Deref for Padded {
-    type Target = AtomicBool;
-    fn deref(&self) -> &AtomicBool {
-        &self.0
-    }
+    queued: AtomicBool,
 }
 
 impl<M> Shared<M> {
@@ -120,7 +106,7 @@ pub fn mailbox<M>() -> (MailboxSender<M>, MailboxReceiver<M>) {
             closed: false,
             last_foreign: false,
         }),
-        queued: Padded(AtomicBool::new(false)),
+        queued: AtomicBool::new(false),
     });
     (
         MailboxSender {
@@ -297,6 +283,11 @@ impl<M> MailboxReceiver<M> {
         }
         if state.senders == 0 {
             return Poll::Ready(None);
+        }
+        if state.queue.capacity() == 0 {
+            // About to wait with nothing queued: lend the drained receive buffer to
+            // the senders, so that an idle actor keeps one buffer, not two.
+            std::mem::swap(&mut self.buffer, &mut state.queue);
         }
         match &state.waker {
             Some(waker) if waker.will_wake(cx.waker()) => {}
@@ -510,6 +501,22 @@ mod tests {
         tx.send(1).unwrap();
         assert_eq!(rx.try_recv(), Ok(1));
         assert!(rx.buffer.capacity() <= KEEP_CAPACITY);
+    }
+
+    #[test]
+    fn an_idle_receiver_keeps_one_buffer() {
+        let (tx, mut rx) = mailbox();
+        tx.send(1).unwrap();
+        assert_eq!(rx.try_recv(), Ok(1));
+        // The receiver holds the buffer of the first message; the next send would
+        // allocate a second one, unless a waiting receiver lent its own.
+        let waker = std::task::Waker::noop();
+        let mut cx = Context::from_waker(waker);
+        assert!(rx.poll_recv(&mut cx).is_pending());
+        assert_eq!(rx.buffer.capacity(), 0);
+        assert!(rx.shared.lock().queue.capacity() > 0);
+        tx.send(2).unwrap();
+        assert_eq!(rx.try_recv(), Ok(2));
     }
 
     #[test]
