@@ -199,7 +199,15 @@ impl<A: Actor> ActorRef<A> {
     }
 
     pub(crate) fn send(&self, msg: Msg<A>) -> Result<(), Msg<A>> {
-        self.cell.sender.send(Envelope(msg)).map_err(|e| e.0)
+        // Asks, proxy calls and blocking stops have a reply that the sender will
+        // probably wait for; a backend may keep the actor looking at its inbox after
+        // them (see `InboxSender::send_awaited`).
+        let sent = if matches!(msg, Msg::Tell(_) | Msg::Stop(None)) {
+            self.cell.sender.send(Envelope(msg))
+        } else {
+            self.cell.sender.send_awaited(Envelope(msg))
+        };
+        sent.map_err(|e| e.0)
     }
 
     /// The actor's URN, `urn:uuid:` and a random (version 4) UUID.

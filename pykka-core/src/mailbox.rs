@@ -145,9 +145,10 @@ impl<M> MailboxSender<M> {
     }
 
     /// [`send`](Self::send) from a context that is slow to wake the receiver from (a
-    /// plain thread sending to a coroutine or an executor task): the receiver can see
-    /// it with [`MailboxReceiver::last_was_foreign`] and look at its mailbox a little
-    /// longer before it parks.
+    /// plain thread sending to a coroutine or an executor task) and that will probably
+    /// wait for an answer (see [`InboxSender::send_awaited`](crate::InboxSender::send_awaited)):
+    /// the receiver can see it with [`MailboxReceiver::last_was_foreign`] and look at
+    /// its mailbox a little longer before it parks.
     ///
     /// # Errors
     ///

@@ -57,11 +57,13 @@
 //! # Talking with plain threads
 //!
 //! Waking a may worker that sleeps in `epoll_wait` from a plain thread costs tens of
-//! microseconds on a small machine. So after a message from a plain thread (say, `main`
-//! asking), a green actor looks at its empty inbox for up to 20 µs, yielding to the
-//! other coroutines of its worker, before it parks: a thread's next request then finds
-//! it awake (a round trip from `main` takes well under a microsecond instead of
-//! ~25 µs). Messages between coroutines never trigger this.
+//! microseconds on a small machine. So after a message from a plain thread that waits
+//! for its reply (an `ask`, a proxy call, a blocking stop; say, `main` asking), a green
+//! actor looks at its empty inbox for up to 20 µs, yielding to the other coroutines of
+//! its worker, before it parks: a thread's next request then finds it awake (a round
+//! trip from `main` takes well under a microsecond instead of ~25 µs). Tells (a thread
+//! streaming messages wakes the actor once per batch) and messages between coroutines
+//! never trigger this.
 //!
 //! # How many actors
 //!
@@ -254,8 +256,7 @@ impl Runtime for GreenRuntime {
     const NAME: &'static str = "green";
 
     type Sender<M: Send + 'static> = GreenSender<M>;
-    // may's channel plus a gate, so that dropping the receiver closes the inbox and
-    // drops every buffered message (see `inbox`).
+    // Core's mailbox, received by parking the coroutine (see `inbox`).
     type Receiver<M: Send + 'static> = GreenReceiver<M>;
 
     fn inbox<M: Send + 'static>(&self) -> (GreenSender<M>, GreenReceiver<M>) {

@@ -25,8 +25,8 @@ where
         //    per-context state in thread locals while running on a coroutine (its
         //    thread-local parker and context id are bypassed by the probe this crate
         //    registers, which answers from may's coroutine-local storage), and the
-        //    inbox uses may's own channel plus a short std lock that is never held
-        //    across a park. User handlers are covered by the crate docs' caveats.
+        //    inbox (core's mailbox) holds a short std lock that is never held across
+        //    a park. User handlers are covered by the crate docs' caveats.
         // 2. Stack overflow: the stack is a fixed mmap with a guard page, so an
         //    overflow faults (may/generator report it and abort) rather than corrupting
         //    memory. pykka itself keeps frames small (no recursion, boxed messages);

@@ -28,6 +28,10 @@ pub(crate) fn inbox<M>() -> (SmolSender<M>, SmolReceiver<M>) {
 
 impl<M: Send + 'static> InboxSender<M> for SmolSender<M> {
     fn send(&self, message: M) -> Result<(), M> {
+        self.0.send(message)
+    }
+
+    fn send_awaited(&self, message: M) -> Result<(), M> {
         if crate::pool::on_worker_thread() {
             self.0.send(message)
         } else {
@@ -50,12 +54,13 @@ impl<M> SmolReceiver<M> {
     /// Waits for the next message; `None` once every sender is gone and the inbox is
     /// empty.
     ///
-    /// When the last message came from a thread outside the executor (say, `main`
-    /// asking), the task looks at an empty inbox again for a short while, yielding to
+    /// When the last message came from a thread outside the executor that waits for its
+    /// reply (say, `main` asking; see `InboxSender::send_awaited`), the task looks at an empty inbox again for a short while, yielding to
     /// the worker's other tasks in between, before it waits: a waiting task lets its
     /// worker sleep, and waking a sleeping worker from another thread costs ~10-25 µs
     /// here, while that thread's next request usually comes within a microsecond or
-    /// two. Messages from tasks wake the receiver cheaply, so then it waits at once.
+    /// two. After tells, and after messages from tasks (which wake the receiver
+    /// cheaply), it waits at once.
     pub(crate) async fn recv(&mut self) -> Option<M> {
         match self.0.try_recv() {
             Ok(message) => return Some(message),

@@ -69,11 +69,13 @@
 //! # Talking with plain threads
 //!
 //! Waking a sleeping worker from a thread outside the executor costs tens of
-//! microseconds on a small machine. So after a message from such a thread (say, `main`
-//! asking), a smol actor looks at its empty inbox for up to 20 µs, yielding to the
-//! worker's other tasks, before it waits: a thread's next request then finds it awake
-//! (a round trip from `main` takes well under a microsecond instead of ~25 µs).
-//! Messages between tasks never trigger this.
+//! microseconds on a small machine. So after a message from such a thread that waits
+//! for its reply (an `ask`, a proxy call, a blocking stop; say, `main` asking), a smol
+//! actor looks at its empty inbox for up to 20 µs, yielding to the worker's other
+//! tasks, before it waits: a thread's next request then finds it awake (a round trip
+//! from `main` takes well under a microsecond instead of ~25 µs). Tells (a thread
+//! streaming messages wakes the actor once per batch) and messages between tasks never
+//! trigger this.
 //!
 //! # Threads and shutdown
 //!
