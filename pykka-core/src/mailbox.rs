@@ -3,7 +3,7 @@
 //!
 //! Backends whose tasks are not OS threads can build their inbox on it instead of on a
 //! channel of their runtime's ecosystem; the receiver can block (through
-//! [`park`](crate::park), so a coroutine parks its coroutine) or be polled as a future.
+//! [`park`], so a coroutine parks its coroutine) or be polled as a future.
 //!
 //! It is small on purpose, because every actor owns one:
 //!
@@ -300,7 +300,7 @@ impl<M> MailboxReceiver<M> {
     /// Waits for the next message; `None` once every sender is gone and nothing is
     /// queued.
     ///
-    /// The wait parks the calling context the way [`park`](crate::park) decides: an OS
+    /// The wait parks the calling context the way [`park`] decides: an OS
     /// thread parks its thread, a coroutine of a backend that registered a probe parks
     /// only its coroutine.
     pub fn recv(&mut self) -> Option<M> {
