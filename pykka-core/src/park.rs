@@ -52,8 +52,13 @@ pub trait Park: Send + Sync + 'static {
 /// parker.waker().wake_by_ref();
 /// parker.park(None); // returns at once: the wake came first
 /// ```
+///
+/// Cloning it is one reference-count increment: every blocking wait takes the calling
+/// context's parker.
 #[derive(Clone)]
-pub struct Parker {
+pub struct Parker(Arc<ParkerInner>);
+
+struct ParkerInner {
     park: Arc<dyn Park>,
     waker: Waker,
     /// Whether a wait spins and yields before parking (plain OS threads only).
@@ -74,12 +79,12 @@ impl Wake for WakeAdapter {
 impl Parker {
     /// Wraps a backend's [`Park`] and builds the [`Waker`] that unparks it.
     pub fn new(park: Arc<dyn Park>) -> Self {
+        Self::with_spinning(park, false)
+    }
+
+    fn with_spinning(park: Arc<dyn Park>, spins: bool) -> Self {
         let waker = Waker::from(Arc::new(WakeAdapter(park.clone())));
-        Parker {
-            park,
-            waker,
-            spins: false,
-        }
+        Parker(Arc::new(ParkerInner { park, waker, spins }))
     }
 
     /// The parker for the calling context: the first registered [`ContextProbe`] that
@@ -95,12 +100,12 @@ impl Parker {
 
     /// The waker that unparks this parker.
     pub fn waker(&self) -> &Waker {
-        &self.waker
+        &self.0.waker
     }
 
     /// Blocks until woken or until `deadline` passes (it may return spuriously).
     pub fn park(&self, deadline: Option<Instant>) {
-        self.park.park(deadline);
+        self.0.park.park(deadline);
     }
 }
 
@@ -131,10 +136,8 @@ impl Park for ThreadPark {
 }
 
 thread_local! {
-    static THREAD_PARKER: Parker = Parker {
-        spins: true,
-        ..Parker::new(Arc::new(ThreadPark(thread::current())))
-    };
+    static THREAD_PARKER: Parker =
+        Parker::with_spinning(Arc::new(ThreadPark(thread::current())), true);
     static THREAD_CONTEXT_ID: Cell<u64> = const { Cell::new(0) };
     /// The id of the actor loop whose step runs on this thread right now, or 0.
     static CURRENT_LOOP: Cell<u64> = const { Cell::new(0) };
@@ -315,7 +318,7 @@ pub(crate) fn wait_until_hinted<T>(
         // parks at once: its backend's park is cheap or hands the worker on, and
         // spinning would only keep the awaited task (often queued on the same worker)
         // from running. The first poll registered the waker, so spinning only looks.
-        if parker.spins && spins < SPIN_ROUNDS + YIELD_ROUNDS {
+        if parker.0.spins && spins < SPIN_ROUNDS + YIELD_ROUNDS {
             if spins < SPIN_ROUNDS {
                 for _ in 0..(1u32 << spins) {
                     std::hint::spin_loop();
