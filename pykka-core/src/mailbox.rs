@@ -76,8 +76,9 @@ struct State<M> {
 
 struct Shared<M> {
     state: Mutex<State<M>>,
-    /// Whether the shared queue holds messages; written under the lock, read without
-    /// it by [`MailboxReceiver::has_queued`].
+    /// Whether the receiver has something to take: messages queued, or every sender
+    /// gone. Written under the lock; read without it by [`MailboxReceiver::has_queued`]
+    /// and by `try_recv`, so that looking at an empty mailbox does not lock.
     queued: AtomicBool,
 }
 
@@ -192,6 +193,7 @@ impl<M> Drop for MailboxSender<M> {
         let mut state = self.shared.lock();
         state.senders -= 1;
         let waker = if state.senders == 0 {
+            self.shared.queued.store(true, Ordering::Relaxed);
             state.waker.take()
         } else {
             None
@@ -248,6 +250,11 @@ impl<M> MailboxReceiver<M> {
     pub fn try_recv(&mut self) -> Result<M, TryRecvError> {
         if let Some(message) = self.buffer.pop_front() {
             return Ok(message);
+        }
+        if !self.shared.queued.load(Ordering::Relaxed) {
+            // Possibly stale, which only delays a message to the next look or to the
+            // locked check of a wait.
+            return Err(TryRecvError::Empty);
         }
         let mut state = self.shared.lock();
         if refill(
@@ -348,7 +355,9 @@ fn refill<M>(
     if state.queue.is_empty() {
         return false;
     }
-    queued.store(false, Ordering::Relaxed);
+    if state.senders > 0 {
+        queued.store(false, Ordering::Relaxed);
+    }
     *last_foreign = state.last_foreign;
     if buffer.capacity() > KEEP_CAPACITY {
         *buffer = VecDeque::new();

@@ -62,17 +62,18 @@ impl<M> SmolReceiver<M> {
     /// two. After tells, and after messages from tasks (which wake the receiver
     /// cheaply), it waits at once.
     pub(crate) async fn recv(&mut self) -> Option<M> {
+        if !self.0.last_was_foreign() {
+            return self.0.recv_async().await;
+        }
         match self.0.try_recv() {
             Ok(message) => return Some(message),
             Err(TryRecvError::Disconnected) => return None,
             Err(TryRecvError::Empty) => {}
         }
-        if self.0.last_was_foreign() {
-            // Looking reads one flag, so that it does not contend with the sender.
-            let until = Instant::now() + FOREIGN_LOOK;
-            while !self.0.has_queued() && Instant::now() < until {
-                smol::future::yield_now().await;
-            }
+        // Looking reads one flag, so that it does not contend with the sender.
+        let until = Instant::now() + FOREIGN_LOOK;
+        while !self.0.has_queued() && Instant::now() < until {
+            smol::future::yield_now().await;
         }
         self.0.recv_async().await
     }
