@@ -291,6 +291,12 @@ pub fn wait_until<T>(
 /// [`wait_until`] with a cheap readiness hint: while a plain thread spins before
 /// parking, it calls `ready` (say, an atomic load) and polls only when that says the
 /// value may be there, instead of polling (and locking) on every round.
+///
+/// A plain thread also spins *before* its first poll while `ready` says no: a value
+/// that comes within that first microsecond or so then costs the waiter no waker
+/// registration and its producer no wake-up. `ready` must therefore say yes whenever
+/// polling could make progress by itself (a reply with a get-hook), not only when the
+/// value is there.
 pub(crate) fn wait_until_hinted<T>(
     mut poll: impl FnMut(&mut TaskContext<'_>) -> Poll<T>,
     ready: impl Fn() -> bool,
@@ -299,6 +305,12 @@ pub(crate) fn wait_until_hinted<T>(
     let parker = Parker::current();
     let mut cx = TaskContext::from_waker(parker.waker());
     let mut spins = 0;
+    if parker.0.spins {
+        while spins < SPIN_ROUNDS && !ready() {
+            spin_round(spins);
+            spins += 1;
+        }
+    }
     let mut must_poll = true;
     loop {
         if must_poll {
@@ -320,9 +332,7 @@ pub(crate) fn wait_until_hinted<T>(
         // from running. The first poll registered the waker, so spinning only looks.
         if parker.0.spins && spins < SPIN_ROUNDS + YIELD_ROUNDS {
             if spins < SPIN_ROUNDS {
-                for _ in 0..(1u32 << spins) {
-                    std::hint::spin_loop();
-                }
+                spin_round(spins);
             } else {
                 thread::yield_now();
             }
@@ -332,6 +342,13 @@ pub(crate) fn wait_until_hinted<T>(
         }
         parker.park(deadline);
         must_poll = true;
+    }
+}
+
+/// Round `n` of spinning: 2^n spin hints.
+fn spin_round(n: u32) {
+    for _ in 0..(1u32 << n) {
+        std::hint::spin_loop();
     }
 }
 

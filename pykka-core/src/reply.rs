@@ -60,6 +60,9 @@ struct Shared<T> {
     /// Set once the slot is no longer pending: lets a spinning waiter look without the
     /// lock.
     done: AtomicBool,
+    /// Set once a get-hook or a combinator's source is installed: the value then comes
+    /// from polling, so a waiter must not spin before its first poll.
+    hooked: AtomicBool,
     /// The actor whose answer this is, and what an unused [`Completer`] completes the
     /// reply with: named in timeout errors, checked so that an actor never waits for
     /// its own answer.
@@ -165,9 +168,11 @@ impl<T: Send + 'static> Reply<T> {
 
     fn from_state(slot: Slot<T>, lazy: Option<Box<dyn Lazy<T>>>) -> Self {
         let done = AtomicBool::new(!matches!(slot, Slot::Pending));
+        let hooked = AtomicBool::new(lazy.is_some());
         Reply {
             shared: Arc::new(Shared {
                 done,
+                hooked,
                 state: Mutex::new(State {
                     slot,
                     waiters: Waiters::default(),
@@ -254,6 +259,7 @@ impl<T: Send + 'static> Reply<T> {
             return Err(SetError::new(()));
         }
         state.lazy = Some(Box::new(Hook(hook)));
+        self.shared.hooked.store(true, Ordering::Release);
         Ok(())
     }
 
@@ -341,7 +347,10 @@ impl<T: Send + 'static> Reply<T> {
         };
         wait_until_hinted(
             |cx| self.poll_with(cx, extract, Some((deadline, timeout))),
-            || self.shared.done.load(Ordering::Acquire),
+            || {
+                self.shared.done.load(Ordering::Acquire)
+                    || self.shared.hooked.load(Ordering::Acquire)
+            },
             deadline,
         )
         .unwrap_or_else(|| Err(timed_out()))
