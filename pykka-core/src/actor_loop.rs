@@ -240,11 +240,20 @@ impl<A: Actor> ActorLoop<A> {
         mut recv: impl FnMut(&mut I) -> Option<Envelope<A>>,
     ) {
         if self.start().is_continue() {
+            // The loop holds its thread (or coroutine) until it ends, so nothing else
+            // runs there between two messages: the marks of "inside this actor" stay
+            // set for the whole loop instead of being set and cleared per message.
+            // (They cannot mislead anyone meanwhile: only code running inside this
+            // loop has the loop's context id.)
+            self.enter();
             while let Some(envelope) = recv(&mut inbox) {
-                if self.handle(envelope).is_break() {
+                let flow = self.dispatch(envelope.0);
+                if flow.is_break() {
+                    self.phase = Phase::Done;
                     break;
                 }
             }
+            self.leave();
         }
         drop(inbox);
         drop(self);

@@ -56,7 +56,10 @@ pub(crate) struct Origin {
     /// `Name (urn:uuid:…)`, Pykka's `str(actor)`, made when first needed: most actors
     /// are never printed, and formatting it was a tenth of the cost of a start.
     label: OnceLock<Arc<str>>,
-    /// The context id of the code running the actor's hook right now, or 0.
+    /// The context id of the actor's loop while one of its hooks runs (or, for a loop
+    /// that holds its thread or coroutine, for the loop's whole life), else 0. Only code
+    /// inside the loop has that id, so "`running_in` is my id" means "I am inside a
+    /// hook of this actor".
     pub(crate) running_in: AtomicU64,
 }
 
