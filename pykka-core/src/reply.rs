@@ -316,12 +316,14 @@ impl<T: Send + 'static> Reply<T> {
         Poll::Pending
     }
 
+    /// `take` with a deadline, for callers that have already ruled out waiting for
+    /// their own actor (`ask` and the blocking stops check before they send).
     pub(crate) fn take_within(
         &self,
         deadline: Option<Instant>,
         timeout: Option<Duration>,
     ) -> Result<T, AskError> {
-        self.wait_with(&extract_take, deadline, timeout)
+        self.wait_unchecked(&extract_take, deadline, timeout)
     }
 
     fn wait_with(
@@ -339,6 +341,16 @@ impl<T: Send + 'static> Reply<T> {
                 )));
             }
         }
+        self.wait_unchecked(extract, deadline, timeout)
+    }
+
+    fn wait_unchecked(
+        &self,
+        extract: Extract<'_, T>,
+        deadline: Option<Instant>,
+        timeout: Option<Duration>,
+    ) -> Result<T, AskError> {
+        let origin = self.shared.origin.as_ref().map(|(o, _)| &**o);
         let timed_out = || {
             AskError::Timeout(TimeoutError::new(
                 timeout,
