@@ -1,6 +1,5 @@
 //! [`ActorLoop`]: the per-message semantics of an actor, which every backend drives.
 
-use std::cell::OnceCell;
 use std::fmt;
 use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -69,7 +68,6 @@ pub struct ActorLoop<A: Actor> {
     actor: A,
     ctx: Context<A>,
     phase: Phase,
-    name: OnceCell<String>,
     /// The context id of this loop (see [`park::context_id`]), fixed at `start`.
     context: u64,
     /// Whether the loop marks its thread while a hook runs (not on coroutines, whose
@@ -85,7 +83,6 @@ impl<A: Actor> ActorLoop<A> {
             actor,
             ctx,
             phase: Phase::New,
-            name: OnceCell::new(),
             context: 0,
             marks_thread: false,
             outer_context: 0,
@@ -94,12 +91,12 @@ impl<A: Actor> ActorLoop<A> {
 
     /// The name for the actor's thread, coroutine or task: `TypeName-N`, with `N`
     /// counted across all actors of the process from 0 (as Pykka 4.4.1+ names threads).
-    pub fn name(&self) -> &str {
-        // Made when first asked for: backends without names never pay for it.
-        self.name.get_or_init(|| {
-            let meta = self.ctx.actor_ref().meta();
-            format!("{}-{}", meta.name, meta.id)
-        })
+    ///
+    /// Made on each call and not kept: backends ask once, when they spawn, and those
+    /// without names never pay for it (nor for keeping it in every idle actor).
+    pub fn name(&self) -> String {
+        let meta = self.ctx.actor_ref().meta();
+        format!("{}-{}", meta.name, meta.id)
     }
 
     /// The reference of the actor this loop runs.

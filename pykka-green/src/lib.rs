@@ -270,7 +270,7 @@ impl Runtime for GreenRuntime {
     ) -> io::Result<()> {
         probe::ensure_registered();
         config::fix_workers();
-        let name = actor_loop.name().to_string();
+        let name = actor_loop.name();
         spawn::spawn_coroutine(name, self.stack_words, move || {
             actor_loop.run_blocking(inbox, |rx| rx.recv());
         })

@@ -145,7 +145,7 @@ impl Runtime for ThreadRuntime {
     ) -> io::Result<()> {
         let name = match &self.config.name_prefix {
             Some(prefix) => format!("{prefix}-{}", actor_loop.name()),
-            None => actor_loop.name().to_string(),
+            None => actor_loop.name(),
         };
         let mut builder = thread::Builder::new().name(name);
         if let Some(size) = self.config.stack_size {
