@@ -91,11 +91,11 @@
 //!
 //! Measured with `cargo run --release -p pykka-smol --example memory` (100,000 idle
 //! actors of a small type, each registered; growth of the resident set size divided by
-//! the count), on x86-64 Linux: **about 0.9 KB per actor right after start, and about
-//! 1.2 KB once each has handled a message**. The first figure is the task, the
+//! the count), on x86-64 Linux: **about 0.85 KB per actor right after start, and about
+//! 1.15 KB once each has handled a message**. The first figure is the task, the
 //! mailbox, the actor reference and the registry entry; the second adds the mailbox's
 //! message buffer, which it keeps for the next messages (a buffer that grew past 256
-//! messages in a burst is freed once drained), and the actor's label once printed.
+//! messages in a burst is freed once drained).
 //!
 //! # Example
 //!
