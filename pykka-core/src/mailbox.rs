@@ -257,14 +257,13 @@ impl<M> MailboxReceiver<M> {
             return Err(TryRecvError::Empty);
         }
         let mut state = self.shared.lock();
-        if refill(
+        if let Some(message) = take_queued(
             &mut self.buffer,
             &mut self.last_foreign,
             &self.shared.queued,
             &mut state,
         ) {
-            drop(state);
-            return Ok(self.buffer.pop_front().expect("just refilled"));
+            return Ok(message);
         }
         if state.senders == 0 {
             Err(TryRecvError::Disconnected)
@@ -280,14 +279,13 @@ impl<M> MailboxReceiver<M> {
             return Poll::Ready(Some(message));
         }
         let mut state = self.shared.lock();
-        if refill(
+        if let Some(message) = take_queued(
             &mut self.buffer,
             &mut self.last_foreign,
             &self.shared.queued,
             &mut state,
         ) {
-            drop(state);
-            return Poll::Ready(self.buffer.pop_front());
+            return Poll::Ready(Some(message));
         }
         if state.senders == 0 {
             return Poll::Ready(None);
@@ -344,16 +342,16 @@ impl<M> MailboxReceiver<M> {
     }
 }
 
-/// Moves everything queued into the (empty) receive buffer; `false` if nothing was
-/// queued.
-fn refill<M>(
+/// Moves everything queued into the (empty) receive buffer and returns the first
+/// message; `None` if nothing was queued. Called under the lock (`state`).
+fn take_queued<M>(
     buffer: &mut VecDeque<M>,
     last_foreign: &mut bool,
     queued: &AtomicBool,
     state: &mut State<M>,
-) -> bool {
+) -> Option<M> {
     if state.queue.is_empty() {
-        return false;
+        return None;
     }
     if state.senders > 0 {
         queued.store(false, Ordering::Relaxed);
@@ -363,7 +361,7 @@ fn refill<M>(
         *buffer = VecDeque::new();
     }
     std::mem::swap(buffer, &mut state.queue);
-    true
+    buffer.pop_front()
 }
 
 impl<M> Drop for MailboxReceiver<M> {

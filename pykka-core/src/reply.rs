@@ -326,14 +326,18 @@ impl<T: Send + 'static> Reply<T> {
         self.wait_unchecked(&extract_take, deadline, timeout)
     }
 
+    /// The actor whose answer this is, if any.
+    fn origin(&self) -> Option<&Origin> {
+        self.shared.origin.as_ref().map(|(o, _)| &**o)
+    }
+
     fn wait_with(
         &self,
         extract: Extract<'_, T>,
         deadline: Option<Instant>,
         timeout: Option<Duration>,
     ) -> Result<T, AskError> {
-        let origin = self.shared.origin.as_ref().map(|(o, _)| &**o);
-        if let Some(origin) = origin {
+        if let Some(origin) = self.origin() {
             let would_wait = deadline.is_none_or(|d| d > Instant::now());
             if would_wait && !self.is_ready() && origin.is_running_here() {
                 return Err(AskError::Deadlock(DeadlockError::new(
@@ -350,11 +354,10 @@ impl<T: Send + 'static> Reply<T> {
         deadline: Option<Instant>,
         timeout: Option<Duration>,
     ) -> Result<T, AskError> {
-        let origin = self.shared.origin.as_ref().map(|(o, _)| &**o);
         let timed_out = || {
             AskError::Timeout(TimeoutError::new(
                 timeout,
-                origin.map(|o| o.label().clone()),
+                self.origin().map(|o| o.label().clone()),
             ))
         };
         wait_until_hinted(
