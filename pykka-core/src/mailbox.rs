@@ -232,6 +232,29 @@ impl fmt::Display for TryRecvError {
 impl std::error::Error for TryRecvError {}
 
 /// The receiving half of a [`mailbox`]; dropping it closes the mailbox.
+///
+/// # Examples
+///
+/// How a backend's receive loop uses it: take what is there, look a little longer
+/// after a message that a thread waits on, then wait (here with a blocking `recv`;
+/// an executor task would `.await` [`recv_async`](Self::recv_async)).
+///
+/// ```
+/// use pykka_core::mailbox::{self, TryRecvError};
+///
+/// let (tx, mut rx) = mailbox::mailbox();
+/// tx.send_foreign("ask").unwrap(); // a thread that will wait for the answer
+/// assert!(rx.has_queued());
+/// assert_eq!(rx.try_recv(), Ok("ask"));
+/// assert!(rx.last_was_foreign()); // so look again for a moment before parking
+/// assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
+///
+/// tx.send("tell").unwrap();
+/// assert_eq!(rx.recv(), Some("tell"));
+/// assert!(!rx.last_was_foreign()); // after a tell, park at once
+/// drop(tx);
+/// assert_eq!(rx.recv(), None);
+/// ```
 pub struct MailboxReceiver<M> {
     shared: Arc<Shared<M>>,
     /// `State::last_foreign` of the last refill.
