@@ -231,6 +231,13 @@ impl<A: Actor> ActorLoop<A> {
     /// Drives the whole loop for a backend with a blocking receive: start, then handle
     /// what `recv` returns until the actor stops or `recv` returns `None` (every sender
     /// gone); then drops `inbox` (closing it) and the loop, in that order.
+    ///
+    /// The calling thread or coroutine belongs to the loop until it ends: between two
+    /// messages it stays marked as "inside this actor" (for the self-wait checks). So
+    /// call it only where nothing else runs on that context meanwhile: on a thread of
+    /// its own, or on a coroutine of a backend whose probe gives coroutines their own
+    /// [`context_id`](crate::park::ContextProbe::context_id). Executor tasks that share
+    /// worker threads drive the loop with [`handle`](Self::handle), one step at a time.
     pub fn run_blocking<I>(
         mut self,
         mut inbox: I,

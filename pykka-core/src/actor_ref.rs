@@ -25,9 +25,17 @@ use uuid::Uuid;
 /// unpredictable, so each thread seeds a SplitMix64 generator from one `new_v4` and
 /// draws 128 bits from it per actor. Two threads' sequences overlap only if their
 /// 64-bit seeds fall within a few million steps of each other (odds below 2^-40).
+/// A process that `fork`s without `exec` copies the generator of the forking thread,
+/// so parent and child would draw the same URNs there; pykka does not support using
+/// actors across such a fork.
 fn random_uuid() -> Uuid {
     thread_local! {
-        static STATE: StdCell<u64> = StdCell::new(Uuid::new_v4().as_u64_pair().0);
+        static STATE: StdCell<u64> = StdCell::new({
+            // Both halves, so that the fixed version and variant bits of a v4 UUID
+            // leave all 64 bits of the seed random.
+            let (high, low) = Uuid::new_v4().as_u64_pair();
+            high ^ low
+        });
     }
     let (high, low) = STATE.with(|state| {
         let high = splitmix64(state);

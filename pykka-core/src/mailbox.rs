@@ -315,7 +315,12 @@ impl<M> MailboxReceiver<M> {
         }
         if state.queue.capacity() == 0 {
             // About to wait with nothing queued: lend the drained receive buffer to
-            // the senders, so that an idle actor keeps one buffer, not two.
+            // the senders, so that an idle actor keeps one buffer, not two; a buffer
+            // that a burst grew is freed instead, or it would pass back and forth
+            // between the two sides for the actor's whole life.
+            if self.buffer.capacity() > KEEP_CAPACITY {
+                self.buffer = VecDeque::new();
+            }
             std::mem::swap(&mut self.buffer, &mut state.queue);
         }
         match &state.waker {
@@ -532,6 +537,27 @@ mod tests {
         tx.send(1).unwrap();
         assert_eq!(rx.try_recv(), Ok(1));
         assert!(rx.buffer.capacity() <= KEEP_CAPACITY);
+    }
+
+    #[test]
+    fn a_burst_into_an_idle_receiver_does_not_pin_its_buffer() {
+        let (tx, mut rx) = mailbox();
+        let waker = std::task::Waker::noop();
+        let mut cx = Context::from_waker(waker);
+        for _ in 0..3 {
+            // Idle: the receiver waits (and lends its buffer), then a burst comes.
+            assert!(rx.poll_recv(&mut cx).is_pending());
+            for i in 0..10_000 {
+                tx.send(i).unwrap();
+            }
+            for _ in 0..10_000 {
+                assert!(rx.poll_recv(&mut cx).is_ready());
+            }
+            assert!(rx.poll_recv(&mut cx).is_pending());
+            let lent = rx.shared.lock().queue.capacity();
+            assert!(rx.buffer.capacity() <= KEEP_CAPACITY);
+            assert!(lent <= KEEP_CAPACITY, "a grown buffer was lent: {lent}");
+        }
     }
 
     #[test]
