@@ -48,8 +48,8 @@
 //!
 //! # Features
 //!
-//! - `conformance`: the conformance suite every backend runs ([`conformance`] and the
-//!   `suite!` macro).
+//! - `conformance`: the conformance suite every backend runs (the `conformance`
+//!   module and the `suite!` macro).
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc(test(attr(deny(warnings))))]
