@@ -10,10 +10,9 @@
 //! which this crate's probe turns into a coroutine park.
 
 use std::fmt;
-use std::time::Instant;
 
 use pykka_core::InboxSender;
-use pykka_core::mailbox::{self, FOREIGN_LOOK, MailboxReceiver, MailboxSender, TryRecvError};
+use pykka_core::mailbox::{self, MailboxReceiver, MailboxSender};
 
 /// Makes a new, open, unbounded inbox.
 pub(crate) fn inbox<M: Send + 'static>() -> (GreenSender<M>, GreenReceiver<M>) {
@@ -51,31 +50,11 @@ pub struct GreenReceiver<M>(MailboxReceiver<M>);
 
 impl<M> GreenReceiver<M> {
     /// The next message; `None` once every sender is gone and the inbox is empty.
+    /// After a message that a plain thread waits on, the coroutine looks at its inbox
+    /// for a moment (yielding to the worker's other coroutines) before it parks (see
+    /// [`MailboxReceiver::recv_looking`]).
     pub(crate) fn recv(&mut self) -> Option<M> {
-        // When the last message came from a plain thread that waits for its reply (see
-        // `InboxSender::send_awaited`), look at an empty inbox again for a short while
-        // before parking, yielding to the worker's other coroutines in between. A parked coroutine lets its worker sleep in `epoll_wait`, and
-        // waking that worker from a plain thread (an eventfd write and a kernel wake-up)
-        // costs ~10-25 µs here, while the next request of a thread talking to this actor
-        // usually comes within a microsecond or two. After tells it parks at once (a
-        // looking receiver takes messages one at a time and fights a streaming sender
-        // for the lock: tells from a thread were 3x slower). Messages from coroutines
-        // wake the receiver cheaply, so then it parks at once too: spinning would only
-        // take turns from the worker's other coroutines (a ring would slow down).
-        if !self.0.last_was_foreign() {
-            return self.0.recv();
-        }
-        match self.0.try_recv() {
-            Ok(message) => return Some(message),
-            Err(TryRecvError::Disconnected) => return None,
-            Err(TryRecvError::Empty) => {}
-        }
-        // Looking reads one flag, so that it does not contend with the sender.
-        let until = Instant::now() + FOREIGN_LOOK;
-        while !self.0.has_queued() && Instant::now() < until {
-            may::coroutine::yield_now();
-        }
-        self.0.recv()
+        self.0.recv_looking(may::coroutine::yield_now)
     }
 }
 

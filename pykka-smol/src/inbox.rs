@@ -9,10 +9,9 @@
 //! itself.
 
 use std::fmt;
-use std::time::Instant;
 
 use pykka_core::InboxSender;
-use pykka_core::mailbox::{self, FOREIGN_LOOK, MailboxReceiver, MailboxSender, TryRecvError};
+use pykka_core::mailbox::{self, MailboxReceiver, MailboxSender};
 
 /// The sending half of a smol actor's inbox.
 ///
@@ -52,30 +51,11 @@ pub struct SmolReceiver<M>(MailboxReceiver<M>);
 
 impl<M> SmolReceiver<M> {
     /// Waits for the next message; `None` once every sender is gone and the inbox is
-    /// empty.
-    ///
-    /// When the last message came from a thread outside the executor that waits for its
-    /// reply (say, `main` asking; see `InboxSender::send_awaited`), the task looks at an empty inbox again for a short while, yielding to
-    /// the worker's other tasks in between, before it waits: a waiting task lets its
-    /// worker sleep, and waking a sleeping worker from another thread costs ~10-25 µs
-    /// here, while that thread's next request usually comes within a microsecond or
-    /// two. After tells, and after messages from tasks (which wake the receiver
-    /// cheaply), it waits at once.
+    /// empty. After a message that a thread outside the executor waits on, the task
+    /// looks at its inbox for a moment (yielding to the worker's other tasks) before
+    /// it waits (see [`MailboxReceiver::recv_looking`]).
     pub(crate) async fn recv(&mut self) -> Option<M> {
-        if !self.0.last_was_foreign() {
-            return self.0.recv_async().await;
-        }
-        match self.0.try_recv() {
-            Ok(message) => return Some(message),
-            Err(TryRecvError::Disconnected) => return None,
-            Err(TryRecvError::Empty) => {}
-        }
-        // Looking reads one flag, so that it does not contend with the sender.
-        let until = Instant::now() + FOREIGN_LOOK;
-        while !self.0.has_queued() && Instant::now() < until {
-            smol::future::yield_now().await;
-        }
-        self.0.recv_async().await
+        self.0.recv_looking_async(smol::future::yield_now).await
     }
 }
 
