@@ -383,17 +383,15 @@ impl<M> MailboxReceiver<M> {
     /// assert_eq!(yields, 0, "nothing to look for: messages were there");
     /// ```
     pub fn recv_looking(&mut self, mut yield_now: impl FnMut()) -> Option<M> {
-        if self.last_foreign {
-            match self.try_recv() {
-                Ok(message) => return Some(message),
-                Err(TryRecvError::Disconnected) => return None,
-                Err(TryRecvError::Empty) => {}
-            }
-            let until = Instant::now() + FOREIGN_LOOK;
+        match self.look_until() {
+            Err(settled) => return settled,
             // Looking reads one flag, so that it does not contend with senders.
-            while !self.has_queued() && Instant::now() < until {
-                yield_now();
+            Ok(Some(until)) => {
+                while !self.has_queued() && Instant::now() < until {
+                    yield_now();
+                }
             }
+            Ok(None) => {}
         }
         self.recv()
     }
@@ -404,18 +402,30 @@ impl<M> MailboxReceiver<M> {
         &mut self,
         mut yield_now: impl FnMut() -> F,
     ) -> Option<M> {
-        if self.last_foreign {
-            match self.try_recv() {
-                Ok(message) => return Some(message),
-                Err(TryRecvError::Disconnected) => return None,
-                Err(TryRecvError::Empty) => {}
+        match self.look_until() {
+            Err(settled) => return settled,
+            Ok(Some(until)) => {
+                while !self.has_queued() && Instant::now() < until {
+                    yield_now().await;
+                }
             }
-            let until = Instant::now() + FOREIGN_LOOK;
-            while !self.has_queued() && Instant::now() < until {
-                yield_now().await;
-            }
+            Ok(None) => {}
         }
         self.recv_async().await
+    }
+
+    /// Before a look: `Err(result)` when the receive is settled without one (a message
+    /// is there, or every sender is gone), else until when to look (`None`: do not
+    /// look, the newest message was not foreign).
+    fn look_until(&mut self) -> Result<Option<Instant>, Option<M>> {
+        if !self.last_foreign {
+            return Ok(None);
+        }
+        match self.try_recv() {
+            Ok(message) => Err(Some(message)),
+            Err(TryRecvError::Disconnected) => Err(None),
+            Err(TryRecvError::Empty) => Ok(Some(Instant::now() + FOREIGN_LOOK)),
+        }
     }
 
     /// Whether a message is (probably) waiting, read without taking the lock: meant for
