@@ -135,11 +135,14 @@ impl ActorRegistry {
         let removed = {
             let mut inner = self.lock();
             match inner.seq_of.remove(&actor.meta().id) {
-                Some(seq) => inner.by_seq.remove(&seq).is_some(),
-                None => false,
+                Some(seq) => inner.by_seq.remove(&seq),
+                None => None,
             }
         };
-        if removed {
+        // The registry's reference is dropped here, outside the lock: it may be the
+        // last one, and dropping an actor's last reference drops its inbox's sender
+        // (which wakes the actor), so no other lock is taken under this one.
+        if removed.is_some() {
             log::debug!(target: "pykka", "Unregistered {actor}");
         } else {
             log::debug!(target: "pykka", "Unregistered {actor} (not found in registry)");
