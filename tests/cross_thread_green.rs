@@ -1,9 +1,9 @@
 //! Green and thread actors asking each other and waiting, in both directions, and
 //! plain OS threads (the test threads) waiting on green actors' replies.
 
-mod green_common;
+mod common;
 
-use green_common::{BOUND, Link, Wait, blocking_chain};
+use common::{BOUND, Link, Wait, blocking_chain};
 use pykka_core::{Actor, ActorRef, Event, get_all_timeout};
 use pykka_green::GreenRuntime;
 use pykka_thread::ThreadRuntime;
@@ -96,7 +96,7 @@ fn main_thread_asks_green_actors_and_waits() {
 
 #[test]
 fn a_thread_actor_and_a_green_actor_signal_each_other_with_events() {
-    use green_common::{Setter, Waiter};
+    use common::{Setter, Waiter};
     let (green, thread) = (GreenRuntime::default(), ThreadRuntime::default());
     // A green actor waits for an event that a thread actor sets, and the reverse.
     for (waiter_on_green, setter_on_green) in [(true, false), (false, true)] {

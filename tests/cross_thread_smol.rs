@@ -1,8 +1,11 @@
 //! Callers outside the smol backend: the main thread, and thread-backend actors that ask
 //! smol actors and are asked by them (issue 4, point 5).
 
+mod common;
+
 use std::time::Duration;
 
+use common::{Link, Wait};
 use pykka_core::{Actor, ActorRef, ActorRegistry, Context, Failure, Runtime};
 use pykka_smol::SmolRuntime;
 use pykka_thread::ThreadRuntime;
@@ -87,22 +90,6 @@ fn both_directions_at_once_do_not_deadlock() {
     b.join().expect("thread asks smol");
 }
 
-/// Asks the next link (of whatever backend) inside its handler and waits.
-struct Link {
-    next: Option<ActorRef<Link>>,
-}
-
-impl Actor for Link {
-    type Message = u32;
-    type Reply = u32;
-    fn on_receive(&mut self, depth: u32, _: &Context<Self>) -> Result<u32, Failure> {
-        match &self.next {
-            Some(next) => next.ask_timeout(depth + 1, WAIT).map_err(Failure::new),
-            None => Ok(depth),
-        }
-    }
-}
-
 #[test]
 fn a_chain_alternating_thread_and_smol_actors_completes_on_one_smol_worker() {
     let smol = SmolRuntime::builder().worker_threads(1).build();
@@ -111,11 +98,27 @@ fn a_chain_alternating_thread_and_smol_actors_completes_on_one_smol_worker() {
     let mut next = None;
     for i in 0..32 {
         next = Some(if i % 2 == 0 {
-            registry.start(&smol, Link { next }).unwrap()
+            registry
+                .start(
+                    &smol,
+                    Link {
+                        next,
+                        wait: Wait::AskTimeout,
+                    },
+                )
+                .unwrap()
         } else {
-            registry.start(&thread, Link { next }).unwrap()
+            registry
+                .start(
+                    &thread,
+                    Link {
+                        next,
+                        wait: Wait::AskTimeout,
+                    },
+                )
+                .unwrap()
         });
     }
-    assert_eq!(next.unwrap().ask_timeout(0, WAIT).unwrap(), 31);
+    assert_eq!(next.unwrap().ask_timeout(0, WAIT).unwrap(), 32);
     assert_eq!(registry.stop_all_timeout(WAIT).unwrap(), vec![true; 32]);
 }

@@ -1,11 +1,11 @@
 //! The green backend on a single may worker thread: every blocking wait must park a
 //! coroutine, or these tests deadlock (and fail on their bounded waits).
 
-mod green_common;
+mod common;
 
 use std::collections::HashSet;
 
-use green_common::{BOUND, Wait, Whoami, blocking_chain, blocking_everywhere, timeout_inside};
+use common::{BOUND, Wait, Whoami, blocking_chain};
 use pykka_core::Actor;
 use pykka_green::{ConfigError, GreenRuntime};
 
@@ -14,42 +14,7 @@ fn rt() -> GreenRuntime {
     GreenRuntime::builder().workers(1).try_build().unwrap()
 }
 
-#[test]
-fn chain_of_64_with_ask_on_one_worker() {
-    blocking_chain(&rt(), 64, Wait::Ask);
-}
-
-#[test]
-fn chain_of_64_with_every_kind_of_wait_on_one_worker() {
-    let rt = rt();
-    for wait in [Wait::AskTimeout, Wait::Get, Wait::GetTimeout, Wait::Take] {
-        blocking_chain(&rt, 64, wait);
-    }
-}
-
-#[test]
-fn several_chains_at_once_on_one_worker() {
-    let rt = rt();
-    let callers: Vec<_> = (0..4)
-        .map(|_| {
-            let rt = rt.clone();
-            std::thread::spawn(move || blocking_chain(&rt, 32, Wait::Ask))
-        })
-        .collect();
-    for caller in callers {
-        caller.join().unwrap();
-    }
-}
-
-#[test]
-fn every_blocking_operation_inside_an_actor_on_one_worker() {
-    blocking_everywhere(&rt());
-}
-
-#[test]
-fn timeout_inside_an_actor_on_one_worker() {
-    timeout_inside(&rt());
-}
+common::worker_count_tests!(rt());
 
 #[test]
 fn one_worker_runs_every_actor_and_sees_coroutines_apart() {
@@ -120,9 +85,4 @@ fn the_worker_count_is_process_wide_and_first_claim_wins() {
     );
     blocking_chain(&small, 8, Wait::Ask);
     assert_eq!(GreenRuntime::worker_count(), 1);
-}
-
-#[test]
-fn conformance_blocking_chain_of_64_on_one_worker() {
-    pykka_core::conformance::stress::blocking_chain(rt(), 64);
 }

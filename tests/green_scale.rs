@@ -1,9 +1,9 @@
 //! 20,000 live green actors at once, within the default `vm.max_map_count` (65530):
 //! may maps each coroutine stack with a guard page, two memory maps per coroutine.
 
-mod green_common;
+mod common;
 
-use green_common::BOUND;
+use common::BOUND;
 use pykka_core::{Actor, ActorRegistry, Context, Failure, get_all_timeout};
 use pykka_green::GreenRuntime;
 

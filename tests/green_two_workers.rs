@@ -1,9 +1,9 @@
-//! The green backend on a two may worker threads: every blocking wait must park a
+//! The green backend on two may worker threads: every blocking wait must park a
 //! coroutine, or these tests deadlock (and fail on their bounded waits).
 
-mod green_common;
+mod common;
 
-use green_common::{BOUND, Wait, Whoami, blocking_chain, blocking_everywhere, timeout_inside};
+use common::{BOUND, Whoami};
 use pykka_core::Actor;
 use pykka_green::{ConfigError, GreenRuntime};
 
@@ -12,42 +12,7 @@ fn rt() -> GreenRuntime {
     GreenRuntime::builder().workers(2).try_build().unwrap()
 }
 
-#[test]
-fn chain_of_64_with_ask_on_two_workers() {
-    blocking_chain(&rt(), 64, Wait::Ask);
-}
-
-#[test]
-fn chain_of_64_with_every_kind_of_wait_on_two_workers() {
-    let rt = rt();
-    for wait in [Wait::AskTimeout, Wait::Get, Wait::GetTimeout, Wait::Take] {
-        blocking_chain(&rt, 64, wait);
-    }
-}
-
-#[test]
-fn several_chains_at_once_on_two_workers() {
-    let rt = rt();
-    let callers: Vec<_> = (0..4)
-        .map(|_| {
-            let rt = rt.clone();
-            std::thread::spawn(move || blocking_chain(&rt, 32, Wait::Ask))
-        })
-        .collect();
-    for caller in callers {
-        caller.join().unwrap();
-    }
-}
-
-#[test]
-fn every_blocking_operation_inside_an_actor_on_two_workers() {
-    blocking_everywhere(&rt());
-}
-
-#[test]
-fn timeout_inside_an_actor_on_two_workers() {
-    timeout_inside(&rt());
-}
+common::worker_count_tests!(rt());
 
 #[test]
 fn a_coroutine_keeps_its_identity_when_it_moves_between_workers() {
@@ -100,9 +65,4 @@ fn the_worker_count_is_process_wide_and_first_claim_wins() {
             .unwrap_err(),
         ConfigError::StackTooSmall { requested: 1024 }
     );
-}
-
-#[test]
-fn conformance_blocking_chain_of_64_on_two_workers() {
-    pykka_core::conformance::stress::blocking_chain(rt(), 64);
 }

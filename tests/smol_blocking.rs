@@ -1,35 +1,29 @@
 //! Handlers that block never deadlock the smol executor: a blocked worker hands its place
 //! to another thread (issue 4, point 3).
 
-use std::time::Duration;
+mod common;
 
+use common::{BOUND as WAIT, Link, Setter, Wait, Waiter};
 use pykka_core::{Actor, ActorRef, ActorRegistry, Context, Event, Failure};
 use pykka_smol::SmolRuntime;
 
-const WAIT: Duration = Duration::from_secs(30);
-
-/// Asks the next link and waits for its answer, inside its own handler.
-struct Link {
-    next: Option<ActorRef<Link>>,
-}
-
-impl Actor for Link {
-    type Message = u32;
-    type Reply = u32;
-    fn on_receive(&mut self, depth: u32, _: &Context<Self>) -> Result<u32, Failure> {
-        match &self.next {
-            Some(next) => next.ask_timeout(depth + 1, WAIT).map_err(Failure::new),
-            None => Ok(depth),
-        }
-    }
-}
-
-/// A chain of `n` actors, each blocking-asking the next; returns the depth the last one saw.
+/// A chain of `n` actors, each blocking-asking the next; returns the number of links
+/// the request went through.
 fn blocking_chain(rt: &SmolRuntime, n: u32) -> u32 {
     let registry = ActorRegistry::new();
     let mut next = None;
     for _ in 0..n {
-        next = Some(registry.start(rt, Link { next }).expect("start a link"));
+        next = Some(
+            registry
+                .start(
+                    rt,
+                    Link {
+                        next,
+                        wait: Wait::AskTimeout,
+                    },
+                )
+                .expect("start a link"),
+        );
     }
     let head = next.expect("at least one link");
     let depth = head.ask_timeout(0, WAIT).expect("the chain answers");
@@ -47,44 +41,18 @@ fn blocking_chain(rt: &SmolRuntime, n: u32) -> u32 {
 #[test]
 fn a_chain_of_64_blocking_asks_completes_on_one_worker() {
     let rt = SmolRuntime::builder().worker_threads(1).build();
-    assert_eq!(blocking_chain(&rt, 64), 63);
+    assert_eq!(blocking_chain(&rt, 64), 64);
 }
 
 #[test]
 fn a_chain_of_64_blocking_asks_completes_on_two_workers() {
     let rt = SmolRuntime::builder().worker_threads(2).build();
-    assert_eq!(blocking_chain(&rt, 64), 63);
+    assert_eq!(blocking_chain(&rt, 64), 64);
 }
 
 #[test]
 fn the_chain_completes_with_the_default_worker_count() {
-    assert_eq!(blocking_chain(&SmolRuntime::default(), 64), 63);
-}
-
-/// Waits in its handler for an event that only another actor of the same runtime sets.
-struct Waiter {
-    go: Event,
-}
-
-impl Actor for Waiter {
-    type Message = ();
-    type Reply = bool;
-    fn on_receive(&mut self, (): (), _: &Context<Self>) -> Result<bool, Failure> {
-        Ok(self.go.wait_timeout(WAIT))
-    }
-}
-
-struct Setter {
-    go: Event,
-}
-
-impl Actor for Setter {
-    type Message = ();
-    type Reply = ();
-    fn on_receive(&mut self, (): (), _: &Context<Self>) -> Result<(), Failure> {
-        self.go.set();
-        Ok(())
-    }
+    assert_eq!(blocking_chain(&SmolRuntime::default(), 64), 64);
 }
 
 #[test]
@@ -92,9 +60,9 @@ fn a_handler_waiting_on_an_event_lets_the_only_worker_run_the_actor_that_sets_it
     let rt = SmolRuntime::builder().worker_threads(1).build();
     let registry = ActorRegistry::new();
     let go = Event::new();
-    let waiter = registry.start(&rt, Waiter { go: go.clone() }).unwrap();
-    let setter = registry.start(&rt, Setter { go }).unwrap();
-    let waited = waiter.ask_nonblocking(());
+    let waiter = registry.start(&rt, Waiter { event: go.clone() }).unwrap();
+    let setter = registry.start(&rt, Setter { event: go }).unwrap();
+    let waited = waiter.ask_nonblocking(WAIT);
     // The waiter holds its thread; the setter still runs.
     setter.tell(()).unwrap();
     assert!(waited.get_timeout(WAIT).expect("the waiter answers"));
@@ -118,7 +86,14 @@ impl Actor for Stopper {
 fn a_blocking_stop_inside_a_handler_completes_on_one_worker() {
     let rt = SmolRuntime::builder().worker_threads(1).build();
     let registry = ActorRegistry::new();
-    let victim = registry.start(&rt, Setter { go: Event::new() }).unwrap();
+    let victim = registry
+        .start(
+            &rt,
+            Setter {
+                event: Event::new(),
+            },
+        )
+        .unwrap();
     let stopper = registry
         .start(
             &rt,
@@ -135,7 +110,7 @@ fn a_blocking_stop_inside_a_handler_completes_on_one_worker() {
 #[test]
 fn spare_threads_come_back_to_the_configured_worker_count() {
     let rt = SmolRuntime::builder().worker_threads(1).build();
-    assert_eq!(blocking_chain(&rt, 8), 7);
+    assert_eq!(blocking_chain(&rt, 8), 8);
     // Nothing blocks any more; the pool may still be giving surplus places back, but it
     // never has fewer running threads than configured.
     let stats = rt.thread_stats();

@@ -1,6 +1,8 @@
-//! Actors shared by the green backend's integration tests (each test file is its own
-//! process, so each can give may a different worker count).
-#![allow(dead_code, unreachable_pub)]
+//! Actors and checks shared by the integration tests of the backends whose handlers
+//! block inside coroutines or executor tasks (green, smol, and chains that mix them
+//! with threads). Each test file is its own process, so each can give may a different
+//! worker count; [`worker_count_tests!`] is what every such file runs.
+#![allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
 
 use std::time::Duration;
 
@@ -45,8 +47,7 @@ impl Actor for Link {
     }
 }
 
-/// Starts a chain of `len` links, alternating between the runtimes in `rts` order
-/// (the head on `rts[0]`); returns the head and every link.
+/// Starts a chain of `len` links on `rt`; returns the head and every link.
 pub fn chain<R: Runtime>(rt: &R, len: usize, wait: Wait) -> (ActorRef<Link>, Vec<ActorRef<Link>>) {
     let mut links = Vec::new();
     let mut next = None;
@@ -272,3 +273,56 @@ pub fn timeout_inside<R: Runtime>(rt: &R) {
     assert!(impatient.stop_timeout(BOUND).unwrap());
     assert!(busy.stop_timeout(BOUND).unwrap());
 }
+
+/// The blocking tests that every worker-count file runs, on the runtime that `$rt`
+/// makes: chains of 64 with every kind of wait, several chains at once, every blocking
+/// operation inside an actor, a timeout inside an actor, and the conformance chain.
+macro_rules! worker_count_tests {
+    ($rt:expr) => {
+        #[test]
+        fn chain_of_64_with_ask() {
+            crate::common::blocking_chain(&$rt, 64, crate::common::Wait::Ask);
+        }
+
+        #[test]
+        fn chain_of_64_with_every_kind_of_wait() {
+            use crate::common::Wait;
+            let rt = $rt;
+            for wait in [Wait::AskTimeout, Wait::Get, Wait::GetTimeout, Wait::Take] {
+                crate::common::blocking_chain(&rt, 64, wait);
+            }
+        }
+
+        #[test]
+        fn several_chains_at_once() {
+            let rt = $rt;
+            let callers: Vec<_> = (0..4)
+                .map(|_| {
+                    let rt = rt.clone();
+                    std::thread::spawn(move || {
+                        crate::common::blocking_chain(&rt, 32, crate::common::Wait::Ask)
+                    })
+                })
+                .collect();
+            for caller in callers {
+                caller.join().unwrap();
+            }
+        }
+
+        #[test]
+        fn every_blocking_operation_inside_an_actor() {
+            crate::common::blocking_everywhere(&$rt);
+        }
+
+        #[test]
+        fn timeout_inside_an_actor() {
+            crate::common::timeout_inside(&$rt);
+        }
+
+        #[test]
+        fn conformance_blocking_chain_of_64() {
+            pykka_core::conformance::stress::blocking_chain($rt, 64);
+        }
+    };
+}
+pub(crate) use worker_count_tests;
