@@ -41,8 +41,11 @@
 //! std::thread::spawn(move || {
 //!     tx.send(1).unwrap();
 //!     tx2.send(2).unwrap();
-//! });
-//! assert_eq!(rx.recv(), Some(1)); // blocks the calling context until a message comes
+//! })
+//! .join()
+//! .unwrap();
+//! // `recv` would block the calling context until a message comes; here both are there.
+//! assert_eq!(rx.recv(), Some(1));
 //! assert_eq!(rx.recv(), Some(2));
 //! assert_eq!(rx.recv(), None); // every sender is gone
 //! ```
@@ -496,6 +499,13 @@ mod tests {
     use std::future::Future;
     use std::sync::atomic::AtomicUsize;
 
+    /// `recv`, but failing the test after a bound instead of hanging on a bug.
+    fn recv_bounded<M>(rx: &mut MailboxReceiver<M>) -> Option<M> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        park::wait_until(|cx| rx.poll_recv(cx), Some(deadline))
+            .expect("a message or the disconnect within 10 s")
+    }
+
     struct Counted(Arc<AtomicUsize>);
     impl Drop for Counted {
         fn drop(&mut self) {
@@ -512,7 +522,7 @@ mod tests {
         assert_eq!(rx.try_recv(), Ok(0));
         tx.send(5).unwrap();
         drop(tx);
-        let rest: Vec<i32> = std::iter::from_fn(|| rx.recv()).collect();
+        let rest: Vec<i32> = std::iter::from_fn(|| recv_bounded(&mut rx)).collect();
         assert_eq!(rest, vec![1, 2, 3, 4, 5]);
         assert_eq!(rx.try_recv(), Err(TryRecvError::Disconnected));
     }
@@ -558,7 +568,7 @@ mod tests {
             }
         });
         let mut expected = 0;
-        while let Some(i) = rx.recv() {
+        while let Some(i) = recv_bounded(&mut rx) {
             assert_eq!(i, expected);
             expected += 1;
         }
@@ -639,6 +649,15 @@ mod tests {
     #[test]
     fn after_a_foreign_message_the_receiver_looks_before_it_parks() {
         let (tx, mut rx) = mailbox();
+        // If the receiver parked instead of looking, nothing would send it a message:
+        // a watchdog sends a wrong one after a bound, so the test fails, never hangs.
+        let (done, finished) = std::sync::mpsc::channel::<()>();
+        let watchdog_tx = tx.clone();
+        let watchdog = std::thread::spawn(move || {
+            if finished.recv_timeout(Duration::from_secs(10)).is_err() {
+                let _ = watchdog_tx.send(99);
+            }
+        });
         tx.send_foreign(1).unwrap();
         assert_eq!(rx.try_recv(), Ok(1));
         // Empty now, and the last message was foreign: the receiver yields (here: the
@@ -646,13 +665,15 @@ mod tests {
         let mut yields = 0;
         let got = rx.recv_looking(|| {
             yields += 1;
-            if yields == 3 {
+            if yields == 1 {
                 tx.send(2).unwrap();
             }
         });
+        done.send(()).unwrap();
+        watchdog.join().unwrap();
         assert_eq!(got, Some(2));
-        assert_eq!(yields, 3);
-        // The same with the async form, driven by a blocking wait.
+        assert!(yields >= 1);
+        // The same with the async form, driven by a bounded blocking wait.
         tx.send_foreign(3).unwrap();
         assert_eq!(rx.try_recv(), Ok(3));
         let mut yields = 0;
@@ -660,14 +681,14 @@ mod tests {
             |cx| {
                 let fut = rx.recv_looking_async(|| {
                     yields += 1;
-                    if yields == 2 {
+                    if yields == 1 {
                         tx.send(4).unwrap();
                     }
                     std::future::ready(())
                 });
                 std::pin::pin!(fut).poll(cx)
             },
-            None,
+            Some(std::time::Instant::now() + Duration::from_secs(10)),
         );
         assert_eq!(got, Some(Some(4)));
     }
