@@ -99,9 +99,12 @@ impl ActorRegistry {
         match runtime.spawn(inbox, actor_loop) {
             Ok(()) => Ok(actor_ref),
             Err(e) => {
-                // The loop was dropped by the backend, which unregistered the actor.
-                self.unregister(&actor_ref);
-                actor_ref.meta().alive.store(false, Ordering::Release);
+                // A backend that fails drops the loop, whose drop marks the actor dead
+                // and unregisters it. Only if a backend kept the loop is it done here.
+                if actor_ref.is_alive() {
+                    self.unregister(&actor_ref);
+                    actor_ref.meta().alive.store(false, Ordering::Release);
+                }
                 Err(StartError::new(actor_ref.to_string(), e))
             }
         }
