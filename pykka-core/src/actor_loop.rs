@@ -146,7 +146,7 @@ impl<A: Actor> ActorLoop<A> {
         match result {
             Ok(()) => ControlFlow::Continue(()),
             Err(failure) => {
-                self.mark_failed(&failure);
+                self.mark_failed_quietly(&failure);
                 self.phase = Phase::Done;
                 ControlFlow::Break(())
             }
@@ -160,12 +160,39 @@ impl<A: Actor> ActorLoop<A> {
             return ControlFlow::Break(());
         }
         self.enter();
-        let flow = self.dispatch(envelope.0);
+        let flow = self.dispatch_guarded(envelope.0);
         self.leave();
         if flow.is_break() {
             self.phase = Phase::Done;
         }
         flow
+    }
+
+    /// [`dispatch`](Self::dispatch), with a panic that escapes it (from code around the
+    /// hooks: a logger, a value's `Drop`) caught, so that the loop's marks are always
+    /// cleared by the caller and the panic never unwinds into the backend. Such a panic
+    /// stops the actor as a failure would.
+    fn dispatch_guarded(&mut self, msg: Msg<A>) -> ControlFlow<()> {
+        match catch_unwind(AssertUnwindSafe(|| self.dispatch(msg))) {
+            Ok(flow) => flow,
+            Err(payload) => {
+                self.mark_failed_quietly(&Failure::from_panic(payload));
+                ControlFlow::Break(())
+            }
+        }
+    }
+
+    /// [`mark_failed`](Self::mark_failed) for the paths where user code around the
+    /// hooks (a logger) already panicked once: the actor ends up dead and unregistered
+    /// even if logging panics again.
+    fn mark_failed_quietly(&self, failure: &Failure) {
+        if catch_unwind(AssertUnwindSafe(|| self.mark_failed(failure))).is_err() {
+            let actor_ref = self.ctx.actor_ref();
+            let _ = catch_unwind(AssertUnwindSafe(|| {
+                self.ctx.registry().unregister(actor_ref)
+            }));
+            actor_ref.meta().alive.store(false, Ordering::Release);
+        }
     }
 
     fn dispatch(&mut self, msg: Msg<A>) -> ControlFlow<()> {
@@ -251,7 +278,7 @@ impl<A: Actor> ActorLoop<A> {
             // loop has the loop's context id.)
             self.enter();
             while let Some(envelope) = recv(&mut inbox) {
-                let flow = self.dispatch(envelope.0);
+                let flow = self.dispatch_guarded(envelope.0);
                 if flow.is_break() {
                     self.phase = Phase::Done;
                     break;

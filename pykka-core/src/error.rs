@@ -295,11 +295,21 @@ impl StdError for StartError {
 /// ```
 pub struct SetError<T> {
     value: T,
+    /// The reply is the answer to an actor's message: only the actor completes it.
+    owned: bool,
 }
 
 impl<T> SetError<T> {
     pub(crate) fn new(value: T) -> Self {
-        SetError { value }
+        SetError {
+            value,
+            owned: false,
+        }
+    }
+
+    /// The reply answers an actor's message, which only the actor completes.
+    pub(crate) fn owned(value: T) -> Self {
+        SetError { value, owned: true }
     }
 
     /// The value that was not stored.
@@ -310,7 +320,11 @@ impl<T> SetError<T> {
 
 impl<T> fmt::Display for SetError<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("reply already completed")
+        if self.owned {
+            f.write_str("reply belongs to an actor's message: only the actor completes it")
+        } else {
+            f.write_str("reply already completed")
+        }
     }
 }
 

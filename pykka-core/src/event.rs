@@ -8,7 +8,7 @@ use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant};
 
 use crate::park::wait_until;
-use crate::waiters::{Waiters, deadline_after, wake_all};
+use crate::waiters::{WaitKey, Waiters, deadline_after, wake_all};
 
 /// A flag that can be set once and waited for, from any context: Python's
 /// `threading.Event`, which Pykka's tests and many Pykka programs use to signal between
@@ -70,19 +70,30 @@ impl Event {
         self.lock().set
     }
 
-    fn poll_set(&self, cx: &mut TaskContext<'_>) -> Poll<()> {
+    fn poll_set(&self, cx: &mut TaskContext<'_>, key: &mut WaitKey) -> Poll<()> {
         let mut inner = self.lock();
         if inner.set {
             Poll::Ready(())
         } else {
-            inner.waiters.register(cx.waker());
+            let replaced = inner.waiters.register(key, cx.waker());
+            drop(inner);
+            drop(replaced);
             Poll::Pending
+        }
+    }
+
+    /// Gives up a wait: its waker leaves the list (a waiter that timed out must not
+    /// stay registered, or waits on an event that is never set would pile up).
+    fn forget(&self, key: &mut WaitKey) {
+        if key.is_set() {
+            let removed = self.lock().waiters.remove(key);
+            drop(removed);
         }
     }
 
     /// Waits until the flag is set.
     pub fn wait(&self) {
-        wait_until(|cx| self.poll_set(cx), None);
+        self.wait_deadline_inner(None);
     }
 
     /// Waits until the flag is set or `timeout` passes; returns whether it is set.
@@ -96,7 +107,12 @@ impl Event {
     }
 
     fn wait_deadline_inner(&self, deadline: Option<Instant>) -> bool {
-        wait_until(|cx| self.poll_set(cx), deadline).is_some()
+        let mut key = WaitKey::default();
+        let set = wait_until(|cx| self.poll_set(cx, &mut key), deadline).is_some();
+        if !set {
+            self.forget(&mut key);
+        }
+        set
     }
 
     /// Waits in async code, without blocking the thread.
@@ -108,16 +124,31 @@ impl Event {
     /// # drop(waited);
     /// ```
     pub fn wait_async(&self) -> impl Future<Output = ()> + Send + 'static {
-        EventFuture(self.clone())
+        EventFuture {
+            event: self.clone(),
+            key: WaitKey::default(),
+        }
     }
 }
 
-struct EventFuture(Event);
+/// The future of [`Event::wait_async`]; dropping it before the event is set removes
+/// its waker.
+struct EventFuture {
+    event: Event,
+    key: WaitKey,
+}
 
 impl Future for EventFuture {
     type Output = ();
     fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<()> {
-        self.0.poll_set(cx)
+        let this = self.get_mut();
+        this.event.poll_set(cx, &mut this.key)
+    }
+}
+
+impl Drop for EventFuture {
+    fn drop(&mut self) {
+        self.event.forget(&mut self.key);
     }
 }
 
@@ -126,5 +157,33 @@ impl fmt::Debug for Event {
         f.debug_struct("Event")
             .field("set", &self.is_set())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::task::Waker;
+
+    #[test]
+    fn waits_that_time_out_leave_no_waker_behind() {
+        let event = Event::new();
+        for _ in 0..1_000 {
+            assert!(!event.wait_timeout(Duration::from_micros(1)));
+        }
+        assert_eq!(event.lock().waiters.len(), 0);
+    }
+
+    #[test]
+    fn a_dropped_wait_async_leaves_no_waker_behind() {
+        let event = Event::new();
+        let mut cx = TaskContext::from_waker(Waker::noop());
+        for _ in 0..1_000 {
+            let mut wait = std::pin::pin!(event.wait_async());
+            assert!(wait.as_mut().poll(&mut cx).is_pending());
+            assert!(wait.as_mut().poll(&mut cx).is_pending());
+        }
+        assert_eq!(event.lock().waiters.len(), 0);
+        event.set();
     }
 }

@@ -1,18 +1,37 @@
 //! [`Reply`]: Pykka's `Future`, a value that arrives later.
+//!
+//! # The slot
+//!
+//! Every reply is one slot behind a mutex, shared by all its clones:
+//!
+//! ```text
+//! Pending ──complete──▶ Ready ──take──▶ Taken
+//! Lazy ──a getter takes the step──▶ Resolving ──done / panicked──▶ Ready
+//!                                       └──not yet (deadline, pending)──▶ Lazy
+//! ```
+//!
+//! User code (a get-hook, a combinator's function) runs only in `Resolving`, outside
+//! the lock and under `catch_unwind`: whatever it does, the slot leaves `Resolving`
+//! and every waiter is woken, so no reply can be left stuck by a panic.
+
+mod combinators;
 
 use std::fmt;
 use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::task::{Context as TaskContext, Poll};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::task::{Context as TaskContext, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
 use crate::Failure;
 use crate::actor_ref::Origin;
 use crate::error::{ActorDeadError, AskError, DeadKind, DeadlockError, SetError, TimeoutError};
 use crate::park::wait_until_hinted;
-use crate::waiters::{Waiters, deadline_after, wake_all};
+use crate::waiters::{WaitKey, Waiters, deadline_after, time_left, wake_all};
+
+pub use combinators::{get_all, get_all_timeout};
 
 /// A value (or an error) that arrives later: Pykka's `Future`.
 ///
@@ -35,8 +54,26 @@ use crate::waiters::{Waiters, deadline_after, wake_all};
 ///
 /// A `Reply` is a cheap handle: clones share one slot. It is completed once; the value
 /// stays for every later `get`. Combinators are lazy: they run when their result is
-/// first asked for, pass the caller's timeout through to their sources, and are
-/// computed once.
+/// first asked for, wait for their sources within the caller's deadline, and are
+/// computed once. They *clone* their sources' values, so a source stays readable by
+/// every handle: `get`, another `map`, a `join`.
+///
+/// # `get` and `take`
+///
+/// [`get`](Reply::get) clones the value and can be called any number of times, from
+/// any clone. [`take`](Reply::take) and `.await` move the value out of the shared slot
+/// for every clone: later getters, and combinators that had not computed their value
+/// yet, get [`AskError::Taken`]. Take only from a reply you do not share (the one an
+/// [`ask_nonblocking`](crate::ActorRef::ask_nonblocking) just gave you, say). Errors
+/// are never taken: every getter sees them.
+///
+/// # Who completes a reply
+///
+/// A reply made with [`Reply::new`] is completed by whoever calls [`set`](Reply::set)
+/// or [`set_failure`](Reply::set_failure) first. A reply that answers an actor's
+/// message (from `ask_nonblocking`, a proxy call or `stop_nonblocking`) is completed by
+/// that actor only: `set` on it is refused, so no holder of a clone can answer in the
+/// actor's place.
 ///
 /// # Examples
 ///
@@ -47,12 +84,17 @@ use crate::waiters::{Waiters, deadline_after, wake_all};
 /// let reply = Reply::new();
 /// let doubled = reply.clone().map(|v: u32| v * 2);
 /// assert!(!reply.is_ready());
-/// std::thread::spawn(move || reply.set(21).unwrap());
+/// let setter = reply.clone();
+/// std::thread::spawn(move || setter.set(21).unwrap());
 /// assert_eq!(doubled.get_timeout(Duration::from_secs(5)).unwrap(), 42);
 /// assert_eq!(doubled.get().unwrap(), 42); // repeatable
+/// assert_eq!(reply.get().unwrap(), 21); // the source keeps its value
 /// ```
 pub struct Reply<T> {
     shared: Arc<Shared<T>>,
+    /// This handle's place among the waiters while it is awaited as a future (or
+    /// polled by a combinator that holds it).
+    key: WaitKey,
 }
 
 struct Shared<T> {
@@ -75,33 +117,68 @@ type Orphan<T> = fn(&Arc<str>) -> Result<T, AskError>;
 struct State<T> {
     slot: Slot<T>,
     waiters: Waiters,
-    lazy: Option<Box<dyn Lazy<T>>>,
-    resolving: bool,
+    /// For lazy replies polled as futures: the waker their step registers with its
+    /// sources, which wakes every waiter of this reply (made on the first async poll).
+    forward: Option<Waker>,
+    /// Set by `forward` while a step runs, so that the step's "pending" is not
+    /// trusted when its source completed meanwhile.
+    notified: bool,
 }
 
 enum Slot<T> {
     Pending,
+    /// A get-hook or a combinator, not computed yet.
+    Lazy(Box<dyn Lazy<T>>),
+    /// A getter runs the lazy step, outside the lock.
+    Resolving,
     Ready(Result<T, AskError>),
     Taken,
 }
 
+/// What a lazy step made.
+enum Step<T> {
+    Done(Result<T, AskError>),
+    /// Nothing yet (a source's deadline passed, or a hook said so): the step stays
+    /// and the next getter runs it again.
+    NotYet,
+}
+
 /// A deferred computation of a reply's value (a get-hook or a combinator).
 trait Lazy<T>: Send {
-    /// Computes the value, blocking until `deadline`. `Err(AskError::Timeout)` means "not
-    /// yet": the computation is kept and retried by the next getter.
-    fn resolve(
-        &mut self,
-        deadline: Option<Instant>,
-        timeout: Option<Duration>,
-    ) -> Result<T, AskError>;
+    /// Computes the value, waiting for sources until `deadline` at most.
+    fn resolve(&mut self, deadline: Option<Instant>) -> Step<T>;
     /// Computes the value without blocking, registering `cx`'s waker where it waits.
-    fn poll_resolve(&mut self, cx: &mut TaskContext<'_>) -> Poll<Result<T, AskError>>;
+    fn poll_resolve(&mut self, cx: &mut TaskContext<'_>) -> Poll<Step<T>>;
+}
+
+/// How a getter waits: blocking until a deadline, or polled as a future.
+#[derive(Clone, Copy)]
+enum Mode {
+    Blocking(Option<Instant>),
+    Async,
+}
+
+/// What one look at the slot gave.
+enum Outcome<T> {
+    Resolved(Result<T, AskError>),
+    NotYet,
 }
 
 impl<T> Clone for Reply<T> {
     fn clone(&self) -> Self {
         Reply {
             shared: self.shared.clone(),
+            key: WaitKey::default(),
+        }
+    }
+}
+
+impl<T> Drop for Reply<T> {
+    fn drop(&mut self) {
+        // A future dropped while it waited (a cancelled `.await`, a combinator never
+        // computed) leaves the waiters.
+        if self.key.is_set() && !self.shared.done.load(Ordering::Acquire) {
+            forget(&self.shared, &mut self.key);
         }
     }
 }
@@ -126,8 +203,7 @@ type Extract<'a, T> = &'a dyn Fn(&mut Slot<T>) -> Result<T, AskError>;
 fn extract_clone<T: Clone>(slot: &mut Slot<T>) -> Result<T, AskError> {
     match slot {
         Slot::Ready(r) => r.clone(),
-        Slot::Taken => Err(AskError::Taken),
-        Slot::Pending => unreachable!("extract on a pending slot"),
+        _ => Err(AskError::Taken),
     }
 }
 
@@ -138,21 +214,143 @@ fn extract_take<T>(slot: &mut Slot<T>) -> Result<T, AskError> {
             *slot = Slot::Ready(Err(e.clone()));
             Err(e)
         }
-        Slot::Taken => Err(AskError::Taken),
-        Slot::Pending => unreachable!("extract on a pending slot"),
+        _ => Err(AskError::Taken),
     }
+}
+
+fn lock<T>(shared: &Shared<T>) -> MutexGuard<'_, State<T>> {
+    // No user code runs under this lock, so it cannot be poisoned by a panic of ours;
+    // recover anyway rather than propagate someone else's panic.
+    shared.state.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Removes the waiter of `key`, dropping its waker after the lock is released.
+fn forget<T>(shared: &Shared<T>, key: &mut WaitKey) {
+    let removed = lock(shared).waiters.remove(key);
+    drop(removed);
+}
+
+/// Completes a pending slot with `result`; hands it back if the slot is not pending.
+fn complete<T>(shared: &Shared<T>, result: Result<T, AskError>) -> Result<(), Result<T, AskError>> {
+    let mut state = lock(shared);
+    if !matches!(state.slot, Slot::Pending) {
+        return Err(result);
+    }
+    state.slot = Slot::Ready(result);
+    shared.done.store(true, Ordering::Release);
+    let wakers = state.waiters.take();
+    drop(state);
+    wake_all(wakers);
+    Ok(())
+}
+
+/// Wakes every waiter of a lazy reply when one of its step's sources is ready.
+struct Forward<T>(Weak<Shared<T>>);
+
+impl<T: Send + 'static> Wake for Forward<T> {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+    fn wake_by_ref(self: &Arc<Self>) {
+        if let Some(shared) = self.0.upgrade() {
+            let mut state = lock(&shared);
+            state.notified = true;
+            let wakers = state.waiters.take();
+            drop(state);
+            wake_all(wakers);
+        }
+    }
+}
+
+/// One look at the slot: the value, "not yet", or `Pending` with `cx` registered under
+/// `key`. A lazy step found in the slot is run here, by this caller.
+fn poll_slot<T: Send + 'static>(
+    shared: &Arc<Shared<T>>,
+    cx: &mut TaskContext<'_>,
+    extract: Extract<'_, T>,
+    mode: Mode,
+    key: &mut WaitKey,
+) -> Poll<Outcome<T>> {
+    let mut state = lock(shared);
+    match state.slot {
+        Slot::Ready(_) | Slot::Taken => {
+            return Poll::Ready(Outcome::Resolved(extract(&mut state.slot)));
+        }
+        Slot::Pending | Slot::Resolving => {
+            let replaced = state.waiters.register(key, cx.waker());
+            drop(state);
+            drop(replaced);
+            return Poll::Pending;
+        }
+        Slot::Lazy(_) => {}
+    }
+    let Slot::Lazy(mut lazy) = std::mem::replace(&mut state.slot, Slot::Resolving) else {
+        unreachable!("matched above")
+    };
+    state.notified = false;
+    let forward = match mode {
+        Mode::Async => Some(
+            state
+                .forward
+                .get_or_insert_with(|| Waker::from(Arc::new(Forward(Arc::downgrade(shared)))))
+                .clone(),
+        ),
+        Mode::Blocking(_) => None,
+    };
+    drop(state);
+
+    let step = catch_unwind(AssertUnwindSafe(|| match (mode, &forward) {
+        (Mode::Blocking(deadline), _) => Poll::Ready(lazy.resolve(deadline)),
+        (Mode::Async, Some(forward)) => lazy.poll_resolve(&mut TaskContext::from_waker(forward)),
+        (Mode::Async, None) => unreachable!("made above"),
+    }));
+
+    let mut state = lock(shared);
+    let result = match step {
+        Ok(Poll::Ready(Step::Done(result))) => result,
+        Err(payload) => Err(AskError::Failed(Failure::from_panic(payload))),
+        Ok(Poll::Ready(Step::NotYet)) => {
+            state.slot = Slot::Lazy(lazy);
+            let wakers = state.waiters.take();
+            drop(state);
+            // Others may wait longer than this caller: let them try again.
+            wake_all(wakers);
+            return Poll::Ready(Outcome::NotYet);
+        }
+        Ok(Poll::Pending) => {
+            state.slot = Slot::Lazy(lazy);
+            let replaced = state.waiters.register(key, cx.waker());
+            let notified = std::mem::take(&mut state.notified);
+            drop(state);
+            drop(replaced);
+            if notified {
+                // A source became ready while the step ran: look again at once.
+                cx.waker().wake_by_ref();
+            }
+            return Poll::Pending;
+        }
+    };
+    state.slot = Slot::Ready(result);
+    shared.done.store(true, Ordering::Release);
+    let out = extract(&mut state.slot);
+    let wakers = state.waiters.take();
+    state.forward = None;
+    drop(state);
+    wake_all(wakers);
+    // The step is spent; its drop runs user code (captured values), outside the lock
+    // and without letting a panic there reach this getter.
+    let _ = catch_unwind(AssertUnwindSafe(move || drop(lazy)));
+    Poll::Ready(Outcome::Resolved(out))
 }
 
 impl<T: Send + 'static> Reply<T> {
     /// A reply that nothing has completed yet.
     pub fn new() -> Self {
-        Reply::from_state(Slot::Pending, None)
+        Reply::from_slot(Slot::Pending, None)
     }
 
     fn for_actor(origin: Arc<Origin>, orphan: Orphan<T>) -> Self {
-        let mut reply = Reply::from_state(Slot::Pending, None);
-        Arc::get_mut(&mut reply.shared).expect("fresh").origin = Some((origin, orphan));
-        reply
+        Reply::from_slot(Slot::Pending, Some((origin, orphan)))
     }
 
     /// A reply that is already completed with `result`.
@@ -163,12 +361,17 @@ impl<T: Send + 'static> Reply<T> {
     /// assert_eq!(r.get().unwrap(), 5);
     /// ```
     pub fn ready(result: Result<T, AskError>) -> Self {
-        Reply::from_state(Slot::Ready(result), None)
+        Reply::from_slot(Slot::Ready(result), None)
     }
 
-    fn from_state(slot: Slot<T>, lazy: Option<Box<dyn Lazy<T>>>) -> Self {
-        let done = AtomicBool::new(!matches!(slot, Slot::Pending));
-        let hooked = AtomicBool::new(lazy.is_some());
+    /// A reply whose value `lazy` computes on the first get.
+    fn lazy(lazy: Box<dyn Lazy<T>>) -> Self {
+        Reply::from_slot(Slot::Lazy(lazy), None)
+    }
+
+    fn from_slot(slot: Slot<T>, origin: Option<(Arc<Origin>, Orphan<T>)>) -> Self {
+        let done = AtomicBool::new(matches!(slot, Slot::Ready(_)));
+        let hooked = AtomicBool::new(matches!(slot, Slot::Lazy(_)));
         Reply {
             shared: Arc::new(Shared {
                 done,
@@ -176,30 +379,31 @@ impl<T: Send + 'static> Reply<T> {
                 state: Mutex::new(State {
                     slot,
                     waiters: Waiters::default(),
-                    lazy,
-                    resolving: false,
+                    forward: None,
+                    notified: false,
                 }),
-                origin: None,
+                origin,
             }),
+            key: WaitKey::default(),
         }
-    }
-
-    fn lock(&self) -> MutexGuard<'_, State<T>> {
-        // No user code runs under this lock, so it cannot be poisoned by a panic of ours;
-        // recover anyway rather than propagate someone else's panic.
-        self.shared.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Completes the reply with `value`.
     ///
     /// # Errors
     ///
-    /// [`SetError`] (with the value) if the reply was already completed or has a
-    /// get-hook.
+    /// [`SetError`] (with the value) if the reply was already completed, has a
+    /// get-hook, or answers an actor's message (only the actor completes those).
     pub fn set(&self, value: T) -> Result<(), SetError<T>> {
-        self.complete(Ok(value)).map_err(|r| match r {
-            Ok(v) => SetError::new(v),
-            Err(_) => unreachable!(),
+        self.set_result(Ok(value)).map_err(|(r, owned)| {
+            let Ok(v) = r else {
+                unreachable!("set hands back what it got")
+            };
+            if owned {
+                SetError::owned(v)
+            } else {
+                SetError::new(v)
+            }
         })
     }
 
@@ -207,40 +411,45 @@ impl<T: Send + 'static> Reply<T> {
     ///
     /// # Errors
     ///
-    /// [`SetError`] (with the failure) if the reply was already completed or has a
-    /// get-hook.
+    /// [`SetError`] (with the failure) if the reply was already completed, has a
+    /// get-hook, or answers an actor's message.
     pub fn set_failure(&self, failure: Failure) -> Result<(), SetError<Failure>> {
-        self.complete(Err(AskError::Failed(failure)))
-            .map_err(|r| match r {
-                Err(AskError::Failed(f)) => SetError::new(f),
-                _ => unreachable!(),
+        self.set_result(Err(AskError::Failed(failure)))
+            .map_err(|(r, owned)| {
+                let Err(AskError::Failed(f)) = r else {
+                    unreachable!("set_failure hands back what it got")
+                };
+                if owned {
+                    SetError::owned(f)
+                } else {
+                    SetError::new(f)
+                }
             })
     }
 
-    /// Completes the reply with any result; hands it back if already completed.
-    pub(crate) fn complete(&self, result: Result<T, AskError>) -> Result<(), Result<T, AskError>> {
-        let mut state = self.lock();
-        if !matches!(state.slot, Slot::Pending) || state.lazy.is_some() || state.resolving {
-            return Err(result);
+    /// `set` for users: refused for a reply that answers an actor's message.
+    #[allow(clippy::type_complexity)]
+    fn set_result(&self, result: Result<T, AskError>) -> Result<(), (Result<T, AskError>, bool)> {
+        if self.shared.origin.is_some() {
+            return Err((result, true));
         }
-        state.slot = Slot::Ready(result);
-        self.shared.done.store(true, Ordering::Release);
-        let wakers = state.waiters.take();
-        drop(state);
-        wake_all(wakers);
-        Ok(())
+        complete(&self.shared, result).map_err(|r| (r, false))
     }
 
     /// Installs a function that computes the value the first time it is asked for.
     ///
-    /// The hook gets the getter's timeout (`None` for no timeout) and runs in the
-    /// getter's context, once: its result is kept, except an
-    /// [`AskError::Timeout`], after which the next getter calls it again. Awaiting a
-    /// hooked reply runs the hook with no timeout on the awaiting thread.
+    /// The hook gets the time the getter has left (`None` for no timeout; from
+    /// [`get_all_timeout`] and `get_deadline`, what remains of the one deadline) and
+    /// runs in the getter's context, once: its result is kept, except an
+    /// [`AskError::Timeout`], which means "not yet": the getter then times out and the
+    /// next getter calls the hook again. A hook that panics completes the reply with
+    /// [`AskError::Failed`] (the panic's message) for every getter. Awaiting a hooked
+    /// reply runs the hook with no timeout on the awaiting thread.
     ///
     /// # Errors
     ///
-    /// [`SetError`] if the reply is already completed or already has a hook.
+    /// [`SetError`] if the reply is already completed, already has a hook, or answers
+    /// an actor's message.
     ///
     /// ```
     /// use pykka_core::Reply;
@@ -254,11 +463,14 @@ impl<T: Send + 'static> Reply<T> {
     where
         F: FnMut(Option<Duration>) -> Result<T, AskError> + Send + 'static,
     {
-        let mut state = self.lock();
-        if !matches!(state.slot, Slot::Pending) || state.lazy.is_some() || state.resolving {
+        if self.shared.origin.is_some() {
+            return Err(SetError::owned(()));
+        }
+        let mut state = lock(&self.shared);
+        if !matches!(state.slot, Slot::Pending) {
             return Err(SetError::new(()));
         }
-        state.lazy = Some(Box::new(Hook(hook)));
+        state.slot = Slot::Lazy(Box::new(Hook(hook)));
         self.shared.hooked.store(true, Ordering::Release);
         Ok(())
     }
@@ -271,49 +483,80 @@ impl<T: Send + 'static> Reply<T> {
         self.shared.done.load(Ordering::Acquire)
     }
 
-    fn poll_with(
+    /// The actor whose answer this is, if any.
+    fn origin(&self) -> Option<&Origin> {
+        self.shared.origin.as_ref().map(|(o, _)| &**o)
+    }
+
+    fn timed_out(&self, timeout: Option<Duration>) -> AskError {
+        AskError::Timeout(TimeoutError::new(
+            timeout,
+            self.origin().map(|o| o.label().clone()),
+        ))
+    }
+
+    /// Polls this handle as a future would, with its own waiter key.
+    fn poll_own(&mut self, cx: &mut TaskContext<'_>, extract: Extract<'_, T>) -> Poll<Outcome<T>> {
+        poll_slot(&self.shared, cx, extract, Mode::Async, &mut self.key)
+    }
+
+    /// Waits until `deadline` at most, refusing a wait of an actor for its own answer;
+    /// `None` when the deadline passed (or a lazy step said "not yet").
+    fn wait_for(
         &self,
-        cx: &mut TaskContext<'_>,
         extract: Extract<'_, T>,
-        blocking: Option<(Option<Instant>, Option<Duration>)>,
-    ) -> Poll<Result<T, AskError>> {
-        let mut state = self.lock();
-        if !matches!(state.slot, Slot::Pending) {
-            return Poll::Ready(extract(&mut state.slot));
-        }
-        if !state.resolving {
-            if let Some(mut lazy) = state.lazy.take() {
-                state.resolving = true;
-                drop(state);
-                let result = match blocking {
-                    Some((deadline, timeout)) => Poll::Ready(lazy.resolve(deadline, timeout)),
-                    None => lazy.poll_resolve(cx),
-                };
-                let mut state = self.lock();
-                state.resolving = false;
-                let wakers = state.waiters.take();
-                let out = match result {
-                    Poll::Ready(Err(AskError::Timeout(e))) => {
-                        state.lazy = Some(lazy);
-                        Poll::Ready(Err(AskError::Timeout(e)))
-                    }
-                    Poll::Pending => {
-                        state.lazy = Some(lazy);
-                        Poll::Pending
-                    }
-                    Poll::Ready(r) => {
-                        state.slot = Slot::Ready(r);
-                        self.shared.done.store(true, Ordering::Release);
-                        Poll::Ready(extract(&mut state.slot))
-                    }
-                };
-                drop(state);
-                wake_all(wakers);
-                return out;
+        deadline: Option<Instant>,
+    ) -> Option<Result<T, AskError>> {
+        if let Some(origin) = self.origin() {
+            let would_wait = deadline.is_none_or(|d| d > Instant::now());
+            if would_wait && !self.is_ready() && origin.is_running_here() {
+                return Some(Err(AskError::Deadlock(DeadlockError::new(
+                    origin.label().clone(),
+                ))));
             }
         }
-        state.waiters.register(cx.waker());
-        Poll::Pending
+        self.wait_unchecked(extract, deadline)
+    }
+
+    fn wait_unchecked(
+        &self,
+        extract: Extract<'_, T>,
+        deadline: Option<Instant>,
+    ) -> Option<Result<T, AskError>> {
+        let mut key = WaitKey::default();
+        let out = wait_until_hinted(
+            |cx| match poll_slot(
+                &self.shared,
+                cx,
+                extract,
+                Mode::Blocking(deadline),
+                &mut key,
+            ) {
+                Poll::Ready(Outcome::Resolved(r)) => Poll::Ready(Some(r)),
+                Poll::Ready(Outcome::NotYet) => Poll::Ready(None),
+                Poll::Pending => Poll::Pending,
+            },
+            || {
+                self.shared.done.load(Ordering::Acquire)
+                    || self.shared.hooked.load(Ordering::Acquire)
+            },
+            deadline,
+        )
+        .flatten();
+        if out.is_none() && key.is_set() {
+            forget(&self.shared, &mut key);
+        }
+        out
+    }
+
+    fn get_with(
+        &self,
+        extract: Extract<'_, T>,
+        deadline: Option<Instant>,
+        timeout: Option<Duration>,
+    ) -> Result<T, AskError> {
+        self.wait_for(extract, deadline)
+            .unwrap_or_else(|| Err(self.timed_out(timeout)))
     }
 
     /// `take` with a deadline, for callers that have already ruled out waiting for
@@ -323,62 +566,18 @@ impl<T: Send + 'static> Reply<T> {
         deadline: Option<Instant>,
         timeout: Option<Duration>,
     ) -> Result<T, AskError> {
-        self.wait_unchecked(&extract_take, deadline, timeout)
+        self.wait_unchecked(&extract_take, deadline)
+            .unwrap_or_else(|| Err(self.timed_out(timeout)))
     }
 
-    /// The actor whose answer this is, if any.
-    fn origin(&self) -> Option<&Origin> {
-        self.shared.origin.as_ref().map(|(o, _)| &**o)
-    }
-
-    fn wait_with(
-        &self,
-        extract: Extract<'_, T>,
-        deadline: Option<Instant>,
-        timeout: Option<Duration>,
-    ) -> Result<T, AskError> {
-        if let Some(origin) = self.origin() {
-            let would_wait = deadline.is_none_or(|d| d > Instant::now());
-            if would_wait && !self.is_ready() && origin.is_running_here() {
-                return Err(AskError::Deadlock(DeadlockError::new(
-                    origin.label().clone(),
-                )));
-            }
-        }
-        self.wait_unchecked(extract, deadline, timeout)
-    }
-
-    fn wait_unchecked(
-        &self,
-        extract: Extract<'_, T>,
-        deadline: Option<Instant>,
-        timeout: Option<Duration>,
-    ) -> Result<T, AskError> {
-        let timed_out = || {
-            AskError::Timeout(TimeoutError::new(
-                timeout,
-                self.origin().map(|o| o.label().clone()),
-            ))
-        };
-        wait_until_hinted(
-            |cx| self.poll_with(cx, extract, Some((deadline, timeout))),
-            || {
-                self.shared.done.load(Ordering::Acquire)
-                    || self.shared.hooked.load(Ordering::Acquire)
-            },
-            deadline,
-        )
-        .unwrap_or_else(|| Err(timed_out()))
-    }
-
-    /// Moves the value out, waiting as long as it takes. Later getters get
-    /// [`AskError::Taken`]; an error stays for every getter.
+    /// Moves the value out, waiting as long as it takes. Later getters of every clone
+    /// get [`AskError::Taken`]; an error stays for every getter.
     ///
     /// # Errors
     ///
     /// The [`AskError`] the reply was completed with, or [`AskError::Taken`].
     pub fn take(&self) -> Result<T, AskError> {
-        self.wait_with(&extract_take, None, None)
+        self.get_with(&extract_take, None, None)
     }
 
     /// Like [`take`](Reply::take), giving up after `timeout` (a zero timeout only looks).
@@ -387,7 +586,7 @@ impl<T: Send + 'static> Reply<T> {
     ///
     /// [`AskError::Timeout`] if nothing came in time; the reply stays usable.
     pub fn take_timeout(&self, timeout: Duration) -> Result<T, AskError> {
-        self.wait_with(&extract_take, deadline_after(timeout), Some(timeout))
+        self.get_with(&extract_take, deadline_after(timeout), Some(timeout))
     }
 
     /// Like [`take`](Reply::take), giving up at `deadline`.
@@ -396,93 +595,7 @@ impl<T: Send + 'static> Reply<T> {
     ///
     /// [`AskError::Timeout`] if nothing came in time.
     pub fn take_deadline(&self, deadline: Instant) -> Result<T, AskError> {
-        self.wait_with(&extract_take, Some(deadline), None)
-    }
-
-    /// Applies `f` to the value: a lazy reply computed once, on its first get.
-    ///
-    /// `f` receives the whole value (Pykka 2.0+), not each item. Errors pass through.
-    /// The source's value is moved into `f`.
-    pub fn map<U, F>(self, f: F) -> Reply<U>
-    where
-        U: Send + 'static,
-        F: FnOnce(T) -> U + Send + 'static,
-    {
-        Reply::from_state(
-            Slot::Pending,
-            Some(Box::new(Map {
-                source: self,
-                f: Some(f),
-            })),
-        )
-    }
-
-    /// Keeps the items of the value for which `predicate` is true.
-    ///
-    /// ```
-    /// let r = pykka_core::Reply::ready(Ok((1..20).filter(|n| n % 2 == 1).collect::<Vec<_>>()));
-    /// assert_eq!(r.filter(|n| *n > 10).get().unwrap(), vec![11, 13, 15, 17, 19]);
-    /// ```
-    pub fn filter<I, P>(self, mut predicate: P) -> Reply<Vec<I>>
-    where
-        T: IntoIterator<Item = I>,
-        I: Send + 'static,
-        P: FnMut(&I) -> bool + Send + 'static,
-    {
-        self.map(move |v| v.into_iter().filter(|i| predicate(i)).collect())
-    }
-
-    /// Folds the items of the value from the left, starting with the first item.
-    /// An empty value fails with [`AskError::Failed`].
-    ///
-    /// ```
-    /// let r = pykka_core::Reply::ready(Ok(vec![1, 2, 3, 4]));
-    /// assert_eq!(r.reduce(|a, b| a + b).get().unwrap(), 10);
-    /// ```
-    pub fn reduce<I, F>(self, f: F) -> Reply<I>
-    where
-        T: IntoIterator<Item = I>,
-        I: Send + 'static,
-        F: FnMut(I, I) -> I + Send + 'static,
-    {
-        let joined = self.map(move |v| {
-            v.into_iter()
-                .reduce(f)
-                .ok_or_else(|| Failure::msg("reduce of an empty sequence with no initial value"))
-        });
-        Reply::from_state(Slot::Pending, Some(Box::new(Flatten(joined))))
-    }
-
-    /// Folds the items of the value from the left, starting with `initial` (Pykka's
-    /// `reduce(func, initial)`).
-    ///
-    /// ```
-    /// let r = pykka_core::Reply::ready(Ok(vec![1, 2, 3, 4]));
-    /// assert_eq!(r.fold(5, |a, b| a + b).get().unwrap(), 15);
-    /// ```
-    pub fn fold<I, A, F>(self, initial: A, f: F) -> Reply<A>
-    where
-        T: IntoIterator<Item = I>,
-        A: Send + 'static,
-        F: FnMut(A, I) -> A + Send + 'static,
-    {
-        self.map(move |v| v.into_iter().fold(initial, f))
-    }
-
-    /// One reply with the values of `self` and `others`, in that order.
-    ///
-    /// ```
-    /// use pykka_core::Reply;
-    /// let (a, b) = (Reply::new(), Reply::new());
-    /// let both = a.clone().join([b.clone()]);
-    /// a.set(1).unwrap();
-    /// b.set(2).unwrap();
-    /// assert_eq!(both.get().unwrap(), vec![1, 2]);
-    /// ```
-    pub fn join(self, others: impl IntoIterator<Item = Reply<T>>) -> Reply<Vec<T>> {
-        let sources: Vec<Reply<T>> = std::iter::once(self).chain(others).collect();
-        let done = Vec::with_capacity(sources.len());
-        Reply::from_state(Slot::Pending, Some(Box::new(Join { sources, done })))
+        self.get_with(&extract_take, Some(deadline), None)
     }
 }
 
@@ -493,7 +606,7 @@ impl<T: Clone + Send + 'static> Reply<T> {
     ///
     /// The [`AskError`] the reply was completed with (a dead actor, a failed handler).
     pub fn get(&self) -> Result<T, AskError> {
-        self.wait_with(&extract_clone, None, None)
+        self.get_with(&extract_clone, None, None)
     }
 
     /// The value, waiting at most `timeout`. A zero timeout only looks.
@@ -503,7 +616,7 @@ impl<T: Clone + Send + 'static> Reply<T> {
     /// [`AskError::Timeout`] if nothing came in time (the reply stays usable), or the
     /// error the reply was completed with.
     pub fn get_timeout(&self, timeout: Duration) -> Result<T, AskError> {
-        self.wait_with(&extract_clone, deadline_after(timeout), Some(timeout))
+        self.get_with(&extract_clone, deadline_after(timeout), Some(timeout))
     }
 
     /// The value, waiting until `deadline` at most. A past deadline only looks.
@@ -513,7 +626,7 @@ impl<T: Clone + Send + 'static> Reply<T> {
     /// [`AskError::Timeout`] if nothing came in time, or the error the reply was
     /// completed with.
     pub fn get_deadline(&self, deadline: Instant) -> Result<T, AskError> {
-        self.wait_with(&extract_clone, Some(deadline), None)
+        self.get_with(&extract_clone, Some(deadline), None)
     }
 }
 
@@ -521,39 +634,15 @@ impl<T: Send + 'static> Future for Reply<T> {
     type Output = Result<T, AskError>;
 
     /// Awaiting moves the value out (as [`take`](Reply::take) does) without blocking.
+    /// A future dropped before it is ready leaves no waker behind.
     fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
-        self.poll_with(cx, &extract_take, None)
+        let this = self.get_mut();
+        match this.poll_own(cx, &extract_take) {
+            Poll::Ready(Outcome::Resolved(r)) => Poll::Ready(r),
+            Poll::Ready(Outcome::NotYet) => Poll::Ready(Err(this.timed_out(None))),
+            Poll::Pending => Poll::Pending,
+        }
     }
-}
-
-/// Waits for every reply in turn, all within one overall wait: Pykka's `get_all`.
-///
-/// # Errors
-///
-/// The first error met, in order.
-///
-/// ```
-/// let replies = vec![pykka_core::Reply::ready(Ok(1)), pykka_core::Reply::ready(Ok(2))];
-/// assert_eq!(pykka_core::get_all(&replies).unwrap(), vec![1, 2]);
-/// ```
-pub fn get_all<T: Clone + Send + 'static>(replies: &[Reply<T>]) -> Result<Vec<T>, AskError> {
-    replies.iter().map(Reply::get).collect()
-}
-
-/// Like [`get_all`], with one timeout for the whole wait (not one per reply).
-///
-/// # Errors
-///
-/// [`AskError::Timeout`] if not all replies came in time, or the first error met.
-pub fn get_all_timeout<T: Clone + Send + 'static>(
-    replies: &[Reply<T>],
-    timeout: Duration,
-) -> Result<Vec<T>, AskError> {
-    let deadline = deadline_after(timeout);
-    replies
-        .iter()
-        .map(|r| r.wait_with(&extract_clone, deadline, Some(timeout)))
-        .collect()
 }
 
 /// The completing side of a reply made for a message: if it is dropped without being
@@ -562,7 +651,7 @@ pub fn get_all_timeout<T: Clone + Send + 'static>(
 ///
 /// One pointer wide, so that envelopes stay small.
 pub(crate) struct Completer<T: Send + 'static> {
-    reply: Option<Reply<T>>,
+    shared: Option<Arc<Shared<T>>>,
 }
 
 impl<T: Send + 'static> Completer<T> {
@@ -580,128 +669,45 @@ impl<T: Send + 'static> Completer<T> {
     pub(crate) fn pair_with(origin: Arc<Origin>, orphan: Orphan<T>) -> (Reply<T>, Completer<T>) {
         let reply = Reply::for_actor(origin, orphan);
         let completer = Completer {
-            reply: Some(reply.clone()),
+            shared: Some(reply.shared.clone()),
         };
         (reply, completer)
     }
 
     pub(crate) fn complete(mut self, result: Result<T, AskError>) {
-        if let Some(reply) = self.reply.take() {
-            let _ = reply.complete(result);
+        if let Some(shared) = self.shared.take() {
+            let _ = complete(&shared, result);
         }
     }
 }
 
 impl<T: Send + 'static> Drop for Completer<T> {
     fn drop(&mut self) {
-        if let Some(reply) = self.reply.take() {
-            if let Some((origin, orphan)) = &reply.shared.origin {
-                let _ = reply.complete(orphan(origin.label()));
+        if let Some(shared) = self.shared.take() {
+            if let Some((origin, orphan)) = &shared.origin {
+                let _ = complete(&shared, orphan(origin.label()));
             }
         }
     }
 }
 
+/// A get-hook as a lazy step.
 struct Hook<F>(F);
 
 impl<T, F> Lazy<T> for Hook<F>
 where
     F: FnMut(Option<Duration>) -> Result<T, AskError> + Send,
 {
-    fn resolve(&mut self, _: Option<Instant>, timeout: Option<Duration>) -> Result<T, AskError> {
-        (self.0)(timeout)
-    }
-    fn poll_resolve(&mut self, _: &mut TaskContext<'_>) -> Poll<Result<T, AskError>> {
-        Poll::Ready((self.0)(None))
-    }
-}
-
-struct Map<T, F> {
-    source: Reply<T>,
-    f: Option<F>,
-}
-
-impl<T, U, F> Map<T, F>
-where
-    T: Send + 'static,
-    F: FnOnce(T) -> U,
-{
-    fn apply(&mut self, r: Result<T, AskError>) -> Result<U, AskError> {
-        let v = r?;
-        let f = self.f.take().ok_or(AskError::Taken)?;
-        Ok(f(v))
-    }
-}
-
-impl<T, U, F> Lazy<U> for Map<T, F>
-where
-    T: Send + 'static,
-    F: FnOnce(T) -> U + Send,
-{
-    fn resolve(
-        &mut self,
-        deadline: Option<Instant>,
-        timeout: Option<Duration>,
-    ) -> Result<U, AskError> {
-        let r = self.source.wait_with(&extract_take, deadline, timeout);
-        if let Err(AskError::Timeout(e)) = r {
-            return Err(AskError::Timeout(e));
-        }
-        self.apply(r)
-    }
-    fn poll_resolve(&mut self, cx: &mut TaskContext<'_>) -> Poll<Result<U, AskError>> {
-        match self.source.poll_with(cx, &extract_take, None) {
-            Poll::Ready(r) => Poll::Ready(self.apply(r)),
-            Poll::Pending => Poll::Pending,
+    fn resolve(&mut self, deadline: Option<Instant>) -> Step<T> {
+        match (self.0)(time_left(deadline)) {
+            Err(AskError::Timeout(_)) => Step::NotYet,
+            result => Step::Done(result),
         }
     }
-}
-
-/// A reply of a `Result<T, Failure>` seen as a reply of `T`.
-struct Flatten<T>(Reply<Result<T, Failure>>);
-
-impl<T: Send + 'static> Lazy<T> for Flatten<T> {
-    fn resolve(
-        &mut self,
-        deadline: Option<Instant>,
-        timeout: Option<Duration>,
-    ) -> Result<T, AskError> {
-        self.0
-            .wait_with(&extract_take, deadline, timeout)?
-            .map_err(AskError::Failed)
-    }
-    fn poll_resolve(&mut self, cx: &mut TaskContext<'_>) -> Poll<Result<T, AskError>> {
-        self.0
-            .poll_with(cx, &extract_take, None)
-            .map(|r| r?.map_err(AskError::Failed))
+    fn poll_resolve(&mut self, _: &mut TaskContext<'_>) -> Poll<Step<T>> {
+        Poll::Ready(self.resolve(None))
     }
 }
 
-struct Join<T> {
-    sources: Vec<Reply<T>>,
-    done: Vec<T>,
-}
-
-impl<T: Send + 'static> Lazy<Vec<T>> for Join<T> {
-    fn resolve(
-        &mut self,
-        deadline: Option<Instant>,
-        timeout: Option<Duration>,
-    ) -> Result<Vec<T>, AskError> {
-        while self.done.len() < self.sources.len() {
-            let v = self.sources[self.done.len()].wait_with(&extract_take, deadline, timeout)?;
-            self.done.push(v);
-        }
-        Ok(std::mem::take(&mut self.done))
-    }
-    fn poll_resolve(&mut self, cx: &mut TaskContext<'_>) -> Poll<Result<Vec<T>, AskError>> {
-        while self.done.len() < self.sources.len() {
-            match self.sources[self.done.len()].poll_with(cx, &extract_take, None) {
-                Poll::Ready(Ok(v)) => self.done.push(v),
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Pending => return Poll::Pending,
-            }
-        }
-        Poll::Ready(Ok(std::mem::take(&mut self.done)))
-    }
-}
+#[cfg(test)]
+mod tests;

@@ -4,7 +4,8 @@
 //! Every case is an ordinary generic function, `pub fn case_name<R: Runtime>(rt: R)`,
 //! in a module that mirrors one of Pykka's test files ([`actor`], [`actor_ref`],
 //! [`future`], [`registry`], [`logging`], [`proxy`]), plus [`faults`] (behaviours
-//! Pykka does not test, and misuse) and [`stress`] (races and blocking chains). A case
+//! Pykka does not test, and misuse), [`edges`] (promises at the edges: panics and
+//! deadlines around replies) and [`stress`] (races and blocking chains). A case
 //! panics when the runtime breaks the contract; every wait in it is bounded, so a
 //! broken backend fails in seconds instead of hanging. Each case uses a registry of
 //! its own, never [`ActorRegistry::global`](crate::ActorRegistry::global), so cases
@@ -51,6 +52,7 @@
 
 pub mod actor;
 pub mod actor_ref;
+pub mod edges;
 pub mod faults;
 pub mod future;
 pub mod logging;
@@ -247,6 +249,12 @@ macro_rules! __pykka_suite_cases {
         $m!(faults::actor_asking_itself_gets_deadlock_error);
         $m!(faults::actor_waiting_for_its_own_reply_gets_deadlock_error);
         $m!(faults::panicking_hooks_keep_their_message);
+        $m!(edges::combinators_leave_their_source_readable);
+        $m!(edges::panicking_combinator_fails_every_getter);
+        $m!(edges::panicking_get_hook_fails_every_getter);
+        $m!(edges::deadlines_bound_get_hooks);
+        $m!(edges::only_the_actor_completes_its_reply);
+        $m!(edges::panicking_waker_of_an_asker_harms_nobody);
         $m!(stress::asks_racing_with_stop_all_end);
         $m!(stress::blocking_chain_of_64);
         $m!(stress::benchmark_operations_run_ten_times);
