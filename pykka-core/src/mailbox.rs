@@ -55,7 +55,7 @@ use std::fmt;
 use std::future::Future;
 use std::future::poll_fn;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
@@ -296,7 +296,7 @@ impl<M> MailboxReceiver<M> {
         ) {
             return Ok(message);
         }
-        if state.senders == 0 {
+        if state.senders == 0 || state.closed {
             Err(TryRecvError::Disconnected)
         } else {
             Err(TryRecvError::Empty)
@@ -318,7 +318,7 @@ impl<M> MailboxReceiver<M> {
         ) {
             return Poll::Ready(Some(message));
         }
-        if state.senders == 0 {
+        if state.senders == 0 || state.closed {
             return Poll::Ready(None);
         }
         if state.queue.capacity() == 0 {
@@ -331,10 +331,14 @@ impl<M> MailboxReceiver<M> {
             }
             std::mem::swap(&mut self.buffer, &mut state.queue);
         }
-        match &state.waker {
-            Some(waker) if waker.will_wake(cx.waker()) => {}
-            _ => state.waker = Some(cx.waker().clone()),
-        }
+        let replaced = match &state.waker {
+            Some(waker) if waker.will_wake(cx.waker()) => None,
+            _ => state.waker.replace(cx.waker().clone()),
+        };
+        drop(state);
+        // Dropped outside the lock: a waker's drop may release the last handle of
+        // something whose drop sends to this very mailbox.
+        drop(replaced);
         Poll::Pending
     }
 
@@ -485,6 +489,83 @@ impl<M> Drop for MailboxReceiver<M> {
     }
 }
 
+impl<M: Send + 'static> MailboxReceiver<M> {
+    /// A handle that can close this mailbox from outside without keeping it alive:
+    /// for a runtime that must end every actor it runs when it shuts down.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (tx, mut rx) = pykka_core::mailbox::mailbox();
+    /// let closer = rx.closer();
+    /// tx.send(1).unwrap();
+    /// assert!(closer.close());
+    /// assert_eq!(tx.send(2), Err(2)); // refused
+    /// assert_eq!(rx.recv(), None); // the queued message was dropped
+    /// ```
+    pub fn closer(&self) -> MailboxCloser {
+        let shared: Arc<dyn Close> = self.shared.clone();
+        MailboxCloser(Arc::downgrade(&shared))
+    }
+}
+
+/// Closes a mailbox from outside (see [`MailboxReceiver::closer`]): later sends fail,
+/// queued messages are dropped, and the receiver's next receive returns `None` once
+/// its own buffer is empty. It does not keep the mailbox alive.
+#[derive(Clone)]
+pub struct MailboxCloser(Weak<dyn Close>);
+
+trait Close: Send + Sync {
+    fn close(&self);
+    fn is_closed(&self) -> bool;
+}
+
+impl<M: Send> Close for Shared<M> {
+    fn close(&self) {
+        let mut state = self.lock();
+        state.closed = true;
+        self.queued.store(true, Ordering::Relaxed);
+        let queued = std::mem::take(&mut state.queue);
+        let waker = state.waker.take();
+        drop(state);
+        // Outside the lock: a message's drop may fail an ask and wake its asker.
+        drop(queued);
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
+    fn is_closed(&self) -> bool {
+        self.lock().closed
+    }
+}
+
+impl MailboxCloser {
+    /// Closes the mailbox; `false` if it was already gone (its receiver dropped).
+    pub fn close(&self) -> bool {
+        match self.0.upgrade() {
+            Some(shared) => {
+                shared.close();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Whether the mailbox is still open (its receiver is alive and it was not closed).
+    pub fn is_live(&self) -> bool {
+        self.0.upgrade().is_some_and(|shared| !shared.is_closed())
+    }
+}
+
+impl fmt::Debug for MailboxCloser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MailboxCloser")
+            .field("live", &self.is_live())
+            .finish()
+    }
+}
+
 impl<M> fmt::Debug for MailboxReceiver<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MailboxReceiver")
@@ -525,6 +606,40 @@ mod tests {
         let rest: Vec<i32> = std::iter::from_fn(|| recv_bounded(&mut rx)).collect();
         assert_eq!(rest, vec![1, 2, 3, 4, 5]);
         assert_eq!(rx.try_recv(), Err(TryRecvError::Disconnected));
+    }
+
+    /// A waker whose drop sends to the mailbox it waited on.
+    struct SendOnDrop(Mutex<Option<MailboxSender<u8>>>);
+    impl std::task::Wake for SendOnDrop {
+        fn wake(self: Arc<Self>) {}
+    }
+    impl Drop for SendOnDrop {
+        fn drop(&mut self) {
+            if let Some(tx) = self.0.lock().unwrap().take() {
+                let _ = tx.send(9);
+            }
+        }
+    }
+
+    #[test]
+    fn a_replaced_waker_is_dropped_outside_the_lock() {
+        let (tx, mut rx) = mailbox::<u8>();
+        let done = std::sync::mpsc::channel();
+        let done_tx = done.0;
+        // Runs where a deadlock can be seen without hanging the test: a helper thread.
+        std::thread::spawn(move || {
+            let first = std::task::Waker::from(Arc::new(SendOnDrop(Mutex::new(Some(tx)))));
+            assert!(rx.poll_recv(&mut Context::from_waker(&first)).is_pending());
+            drop(first); // the mailbox now holds the last handle of that waker
+            let second = std::task::Waker::noop();
+            // Replacing the waker drops the first one, which sends to this mailbox.
+            let polled = rx.poll_recv(&mut Context::from_waker(second));
+            let _ = done_tx.send(polled.is_pending());
+            let _ = done_tx.send(rx.try_recv() == Ok(9));
+        });
+        let pending = done.1.recv_timeout(Duration::from_secs(10));
+        assert_eq!(pending, Ok(true), "the receive deadlocked on its own lock");
+        assert_eq!(done.1.recv_timeout(Duration::from_secs(10)), Ok(true));
     }
 
     #[test]
