@@ -32,14 +32,18 @@
 //! | feature  | module           | runtime                      | an actor is                    |
 //! |----------|------------------|------------------------------|--------------------------------|
 //! | `thread` (default) | [`thread`] | `thread::ThreadRuntime` | an OS thread (Pykka's `ThreadingActor`) |
-//! | `green`  | `green`          | `green::GreenRuntime`        | a stackful may coroutine (Pykka's old gevent/eventlet actors) |
+//! | `green`  | `green`          | `green::GreenRuntime` (made with `unsafe`) | a stackful may coroutine (Pykka's old gevent/eventlet actors) |
 //! | `smol`   | `smol`           | `smol::SmolRuntime`          | a task on a smol executor      |
 //!
 //! Features are additive: enable several and use each runtime by name; actors of
 //! different backends talk to each other freely. [`DefaultRuntime`] is a convenience
-//! alias, chosen in this fixed order: `thread` if enabled, else `smol`, else `green`.
-//! With no backend feature it does not exist (`pykka` is then an API-only dependency).
-//! Nothing is detected at run time.
+//! alias: `thread` if enabled, else `smol`. It is never `green`: a green actor's
+//! coroutine can resume on another OS thread after any wait, so making a
+//! `GreenRuntime` is `unsafe` (its constructors' `# Safety` sections say what its
+//! actors must never do with thread-bound state), and `DefaultRuntime::default()`
+//! would be a safe way around that. With only `green`, or with no backend feature,
+//! `DefaultRuntime` does not exist (`pykka` is then an API-only dependency, or you
+//! make a `green::GreenRuntime` yourself). Nothing is detected at run time.
 //!
 //! Libraries should depend on `pykka-core` (or on `pykka` with
 //! `default-features = false`) and be generic over `R: Runtime`; only applications
@@ -73,17 +77,15 @@ pub mod smol {
 
 cfg_if::cfg_if! {
     if #[cfg(feature = "thread")] {
-        /// The runtime of the first enabled backend in the order `thread`, `smol`,
-        /// `green` (here: `thread`).
+        /// The runtime of the first enabled backend in the order `thread`, `smol`
+        /// (here: `thread`). Never `green`, whose runtime needs an `unsafe`
+        /// constructor.
         pub type DefaultRuntime = thread::ThreadRuntime;
     } else if #[cfg(feature = "smol")] {
-        /// The runtime of the first enabled backend in the order `thread`, `smol`,
-        /// `green` (here: `smol`).
+        /// The runtime of the first enabled backend in the order `thread`, `smol`
+        /// (here: `smol`). Never `green`, whose runtime needs an `unsafe`
+        /// constructor.
         pub type DefaultRuntime = smol::SmolRuntime;
-    } else if #[cfg(feature = "green")] {
-        /// The runtime of the first enabled backend in the order `thread`, `smol`,
-        /// `green` (here: `green`).
-        pub type DefaultRuntime = green::GreenRuntime;
     }
 }
 

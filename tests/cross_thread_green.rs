@@ -5,14 +5,13 @@ mod common;
 
 use common::{BOUND, Link, Wait, blocking_chain};
 use pykka_core::{Actor, ActorRef, Event, get_all_timeout};
-use pykka_green::GreenRuntime;
 use pykka_thread::ThreadRuntime;
 
 /// A chain that alternates backends: green asks thread asks green asks thread...
 /// Every link waits for the next one's reply, so each kind of context waits for the
 /// other kind, both ways, at the same time.
 fn mixed_chain(len: usize, green_first: bool, wait: Wait) {
-    let (green, thread) = (GreenRuntime::default(), ThreadRuntime::default());
+    let (green, thread) = (common::green_runtime(), ThreadRuntime::default());
     let mut links: Vec<ActorRef<Link>> = Vec::new();
     let mut next = None;
     for i in 0..len {
@@ -62,8 +61,8 @@ fn mixed_chains_from_several_threads_at_once() {
 
 #[test]
 fn main_thread_asks_green_actors_and_waits() {
-    blocking_chain(&GreenRuntime::default(), 8, Wait::Ask);
-    let rt = GreenRuntime::default();
+    blocking_chain(&common::green_runtime(), 8, Wait::Ask);
+    let rt = common::green_runtime();
     let tails: Vec<_> = (0..50)
         .map(|_| {
             Link {
@@ -97,7 +96,7 @@ fn main_thread_asks_green_actors_and_waits() {
 #[test]
 fn a_thread_actor_and_a_green_actor_signal_each_other_with_events() {
     use common::{Setter, Waiter};
-    let (green, thread) = (GreenRuntime::default(), ThreadRuntime::default());
+    let (green, thread) = (common::green_runtime(), ThreadRuntime::default());
     // A green actor waits for an event that a thread actor sets, and the reverse.
     for (waiter_on_green, setter_on_green) in [(true, false), (false, true)] {
         let event = Event::new();

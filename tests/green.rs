@@ -1,3 +1,5 @@
 //! The whole conformance suite on the green backend (may's default worker count).
 
-pykka_core::suite!(pykka_green::GreenRuntime::default());
+mod common;
+
+pykka_core::suite!(common::green_runtime());

@@ -11,7 +11,7 @@ use pykka_green::{ConfigError, GreenRuntime};
 
 /// Every test of this process claims one worker first, whatever the test order.
 fn rt() -> GreenRuntime {
-    GreenRuntime::builder().workers(1).try_build().unwrap()
+    common::build_green(GreenRuntime::builder().workers(1)).unwrap()
 }
 
 common::worker_count_tests!(rt());
@@ -60,8 +60,8 @@ fn the_worker_count_is_process_wide_and_first_claim_wins() {
     let _ = rt();
     assert_eq!(GreenRuntime::worker_count(), 1);
     // Asking again for the same count is fine; for another is a clear error.
-    assert!(GreenRuntime::builder().workers(1).try_build().is_ok());
-    let err = GreenRuntime::builder().workers(2).try_build().unwrap_err();
+    assert!(common::build_green(GreenRuntime::builder().workers(1)).is_ok());
+    let err = common::build_green(GreenRuntime::builder().workers(2)).unwrap_err();
     assert_eq!(
         err,
         ConfigError::WorkersMismatch {
@@ -74,13 +74,10 @@ fn the_worker_count_is_process_wide_and_first_claim_wins() {
         "cannot use 2 green worker threads: this process already uses 1 (may's scheduler is process-wide)"
     );
     // A runtime without a count takes the process's, and stack sizes are per runtime.
-    let small = GreenRuntime::builder()
-        .stack_size(32 * 1024)
-        .try_build()
-        .unwrap();
+    let small = common::build_green(GreenRuntime::builder().stack_size(32 * 1024)).unwrap();
     assert_eq!(small.stack_size(), 32 * 1024);
     assert_eq!(
-        GreenRuntime::default().stack_size(),
+        common::green_runtime().stack_size(),
         pykka_green::DEFAULT_STACK_SIZE
     );
     blocking_chain(&small, 8, Wait::Ask);

@@ -5,7 +5,6 @@ mod common;
 
 use common::BOUND;
 use pykka_core::{Actor, ActorRegistry, Context, Failure, get_all_timeout};
-use pykka_green::GreenRuntime;
 
 const ACTORS: usize = 20_000;
 
@@ -21,7 +20,7 @@ impl Actor for Square {
 
 #[test]
 fn twenty_thousand_green_actors_answer_one_ask_each_then_all_stop() {
-    let rt = GreenRuntime::default();
+    let rt = common::green_runtime();
     let registry = ActorRegistry::new();
     let actors: Vec<_> = (0..ACTORS)
         .map(|i| {

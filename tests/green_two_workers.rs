@@ -9,7 +9,7 @@ use pykka_green::{ConfigError, GreenRuntime};
 
 /// Every test of this process claims two workers first, whatever the test order.
 fn rt() -> GreenRuntime {
-    GreenRuntime::builder().workers(2).try_build().unwrap()
+    common::build_green(GreenRuntime::builder().workers(2)).unwrap()
 }
 
 common::worker_count_tests!(rt());
@@ -46,7 +46,7 @@ fn a_coroutine_keeps_its_identity_when_it_moves_between_workers() {
 fn the_worker_count_is_process_wide_and_first_claim_wins() {
     let _ = rt();
     assert_eq!(GreenRuntime::worker_count(), 2);
-    let err = GreenRuntime::builder().workers(1).try_build().unwrap_err();
+    let err = common::build_green(GreenRuntime::builder().workers(1)).unwrap_err();
     assert_eq!(
         err,
         ConfigError::WorkersMismatch {
@@ -55,14 +55,11 @@ fn the_worker_count_is_process_wide_and_first_claim_wins() {
         }
     );
     assert_eq!(
-        GreenRuntime::builder().workers(0).try_build().unwrap_err(),
+        common::build_green(GreenRuntime::builder().workers(0)).unwrap_err(),
         ConfigError::ZeroWorkers
     );
     assert_eq!(
-        GreenRuntime::builder()
-            .stack_size(1024)
-            .try_build()
-            .unwrap_err(),
+        common::build_green(GreenRuntime::builder().stack_size(1024)).unwrap_err(),
         ConfigError::StackTooSmall { requested: 1024 }
     );
 }

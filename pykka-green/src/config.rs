@@ -11,7 +11,7 @@
 use std::fmt;
 use std::sync::{Mutex, PoisonError};
 
-/// The coroutine stack size of [`GreenRuntime::default`](crate::GreenRuntime), in
+/// The coroutine stack size of [`GreenRuntime::new`](crate::GreenRuntime::new), in
 /// bytes: enough for pykka's own frames plus ordinary handlers, and for a panic's
 /// `RUST_BACKTRACE=1` report (32 KiB is not always).
 pub const DEFAULT_STACK_SIZE: usize = 64 * 1024;
@@ -68,7 +68,8 @@ pub(crate) fn fix_workers() -> usize {
 /// ```
 /// use pykka_green::{ConfigError, GreenRuntime};
 ///
-/// let err = GreenRuntime::builder().workers(0).try_build().unwrap_err();
+/// // SAFETY: `workers(0)` is refused, so there is no runtime to start actors on.
+/// let err = unsafe { GreenRuntime::builder().workers(0).try_build() }.unwrap_err();
 /// assert_eq!(err, ConfigError::ZeroWorkers);
 /// assert_eq!(err.to_string(), "a green runtime needs at least one worker thread");
 /// ```

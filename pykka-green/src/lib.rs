@@ -16,23 +16,45 @@
 //! actors of other backends ask green actors and wait on their replies (they block
 //! their own thread, or park their own task), and green actors wait on them.
 //!
+//! # Making a runtime is `unsafe`
+//!
+//! A coroutine that parks (in an `ask`, a `get`, a blocking `stop`, …) can resume on
+//! another worker thread, and Rust cannot see that move: a thread-bound value held
+//! across the wait (a `MutexGuard`, `stdout().lock()`, a borrow of a `thread_local!`)
+//! would then be used on the wrong thread, which is undefined behaviour. may therefore
+//! makes spawning a coroutine `unsafe`, and pykka-green passes that obligation on to
+//! whoever makes a runtime: [`GreenRuntime::new`] and
+//! [`GreenRuntimeBuilder::try_build`] are `unsafe fn`s, whose `# Safety` sections state
+//! what the actors started on the runtime must never do. There is no safe way to make
+//! a `GreenRuntime` (no `Default`), so `pykka::DefaultRuntime` is never green.
+//!
 //! # Caveats (may's rules)
 //!
+//! - **Thread-bound state across waits** is the safety contract of
+//!   [`GreenRuntime::new`]: no thread-bound guard or thread-local borrow held across a
+//!   wait, no reliance on `thread::current()` or thread-local values staying the same
+//!   across one, no wait while a panic unwinds. pykka itself keeps no per-actor state
+//!   in thread locals on this backend.
 //! - **No thread-blocking calls in handlers.** `std::thread::sleep`, blocking I/O,
 //!   `std::sync::mpsc::recv`, a contended `Mutex` held for long, or joining a thread
 //!   block the whole worker thread and every actor scheduled on it; with one worker,
-//!   that can deadlock the program. Wait through pykka (replies, events, asks), or
-//!   through may's own primitives (`may::coroutine::sleep`, `may::sync`, `may::net`).
-//! - **Thread-local storage.** A coroutine can resume on another worker after any
-//!   wait, so a thread local read before an `ask` and after it may be two different
-//!   values; `thread::current()` may change too. pykka itself keeps no per-actor state
-//!   in thread locals on this backend. Do not block in `Drop` impls that may run while
-//!   a panic unwinds (the unwinding state of std is per thread).
+//!   that can deadlock the program. This is a liveness matter, not a safety one (it is
+//!   not part of the constructors' contract). Wait through pykka (replies, events,
+//!   asks), or through may's own primitives (`may::coroutine::sleep`, `may::sync`,
+//!   `may::net`).
 //! - **Stack size.** Each coroutine has a fixed stack ([`DEFAULT_STACK_SIZE`], 64 KiB)
 //!   with a guard page. Deep recursion, large arrays on the stack or a panic with
-//!   `RUST_BACKTRACE=1` on a small stack overflow it; an overflow is fatal (may reports
-//!   "coroutine has overflowed its stack"; the actor is lost and its pending asks never
-//!   resolve). Box large values, or raise the size.
+//!   `RUST_BACKTRACE=1` on a small stack overflow it. An overflow **aborts the
+//!   process**, as a thread's stack overflow does: the guard-page handler of may's
+//!   `generator` crate prints "coroutine in thread '…' has overflowed its stack" and
+//!   abandons the coroutine without unwinding it (left at that, the actor would stay
+//!   "alive" with its asks never answered), and pykka-green then prints "actor '…' has
+//!   overflowed its green coroutine stack (… bytes …)" and aborts (`SIGABRT` on Unix).
+//!   (If the overflow wrote to the lowest words of the stack, may itself ends the
+//!   process first, with "stack overflow detected" and exit status 1.) Box large
+//!   values, or raise the size. That handler is process-wide once a coroutine has run:
+//!   a plain *thread* that overflows its stack then still ends the process, but with
+//!   "assertion failed: is_generator()" and a crash instead of std's message.
 //! - **Long loops.** Coroutines are not preempted: a handler that computes for a long
 //!   time without waiting holds its worker. Call `may::coroutine::yield_now()` now and
 //!   then in long loops, or move heavy computation to a thread actor.
@@ -99,7 +121,9 @@
 //!     }
 //! }
 //!
-//! let rt = GreenRuntime::default();
+//! // SAFETY: the actors started on `rt` (Doubler, Client) hold no thread-bound state
+//! // (no guards, no thread locals) and never look at the thread they run on.
+//! let rt = unsafe { GreenRuntime::new() };
 //! let doubler = Doubler.start(&rt).unwrap();
 //! let client = Client(doubler.clone()).start(&rt).unwrap();
 //! assert_eq!(client.ask(20).unwrap(), 41);
@@ -113,12 +137,14 @@
 //! use pykka_green::{ConfigError, GreenRuntime};
 //!
 //! let n = GreenRuntime::worker_count();
-//! let rt = GreenRuntime::builder().workers(n).stack_size(128 * 1024).try_build().unwrap();
+//! let builder = GreenRuntime::builder().workers(n).stack_size(128 * 1024);
+//! // SAFETY: no actor is ever started on this runtime, so no actor can break the
+//! // contract.
+//! let rt = unsafe { builder.try_build() }.unwrap();
 //! assert_eq!(rt.stack_size(), 128 * 1024);
-//! assert!(matches!(
-//!     GreenRuntime::builder().workers(n + 1).try_build(),
-//!     Err(ConfigError::WorkersMismatch { .. })
-//! ));
+//! // SAFETY: this fails (another worker count), so there is no runtime to misuse.
+//! let other = unsafe { GreenRuntime::builder().workers(n + 1).try_build() };
+//! assert!(matches!(other, Err(ConfigError::WorkersMismatch { .. })));
 //! ```
 //!
 //! [`Reply::get`]: pykka_core::Reply::get
@@ -127,6 +153,7 @@
 
 mod config;
 mod inbox;
+mod overflow;
 mod probe;
 mod spawn;
 
@@ -138,12 +165,33 @@ pub use config::{ConfigError, DEFAULT_STACK_SIZE, MIN_STACK_SIZE};
 pub use inbox::{GreenReceiver, GreenSender};
 pub use pykka_core;
 
-/// Runs every actor as a may coroutine. Cheap to clone; `Default` uses may's worker
-/// count (one per CPU unless already claimed) and [`DEFAULT_STACK_SIZE`].
+/// Runs every actor as a may coroutine. Cheap to clone (a clone is the same runtime,
+/// under the same contract).
+///
+/// Made only with `unsafe`: [`GreenRuntime::new`] (may's worker count, one per CPU
+/// unless already claimed, and [`DEFAULT_STACK_SIZE`]) or
+/// [`GreenRuntime::builder`] and [`GreenRuntimeBuilder::try_build`].
 ///
 /// ```
-/// let rt = pykka_green::GreenRuntime::default();
+/// // SAFETY: no actor is started on this runtime.
+/// let rt = unsafe { pykka_green::GreenRuntime::new() };
 /// assert_eq!(rt.stack_size(), pykka_green::DEFAULT_STACK_SIZE);
+/// ```
+///
+/// There is no safe way to make one: no `Default`,
+///
+/// ```compile_fail,E0599
+/// let rt = pykka_green::GreenRuntime::default();
+/// ```
+///
+/// and neither constructor can be called outside `unsafe`:
+///
+/// ```compile_fail,E0133
+/// let rt = pykka_green::GreenRuntime::new();
+/// ```
+///
+/// ```compile_fail,E0133
+/// let rt = pykka_green::GreenRuntime::builder().try_build();
 /// ```
 #[derive(Debug, Clone)]
 pub struct GreenRuntime {
@@ -151,20 +199,38 @@ pub struct GreenRuntime {
     stack_words: usize,
 }
 
-impl Default for GreenRuntime {
-    fn default() -> Self {
+impl GreenRuntime {
+    /// A runtime with the default settings: may's worker count (one per CPU unless the
+    /// process already claimed a count) and [`DEFAULT_STACK_SIZE`].
+    ///
+    /// ```
+    /// use pykka_core::{Actor, Context, Failure};
+    ///
+    /// struct Echo;
+    /// impl Actor for Echo {
+    ///     type Message = u8;
+    ///     type Reply = u8;
+    ///     fn on_receive(&mut self, m: u8, _: &Context<Self>) -> Result<u8, Failure> {
+    ///         Ok(m)
+    ///     }
+    /// }
+    ///
+    /// // SAFETY: `Echo` only returns its message: it never waits, holds nothing tied
+    /// // to its thread, and keeps no thread-local state.
+    /// let rt = unsafe { pykka_green::GreenRuntime::new() };
+    /// let echo = Echo.start(&rt).unwrap();
+    /// assert_eq!(echo.ask(7).unwrap(), 7);
+    /// echo.stop();
+    /// ```
+    ///
+    #[doc = include_str!("safety.md")]
+    #[allow(unsafe_code)] // an `unsafe fn`: its contract is the `# Safety` section
+    pub unsafe fn new() -> Self {
         probe::ensure_registered();
         config::adopt_default_stack();
         GreenRuntime {
             stack_words: stack_words(DEFAULT_STACK_SIZE),
         }
-    }
-}
-
-impl GreenRuntime {
-    /// A runtime with the default settings.
-    pub fn new() -> Self {
-        Self::default()
     }
 
     /// A builder for a runtime with other settings.
@@ -188,12 +254,15 @@ impl GreenRuntime {
     }
 }
 
-/// Settings for a [`GreenRuntime`].
+/// Settings for a [`GreenRuntime`]. Setting them is safe; making the runtime
+/// ([`try_build`](Self::try_build)) is `unsafe`.
 ///
 /// ```
 /// use pykka_green::GreenRuntime;
 ///
-/// let rt = GreenRuntime::builder().stack_size(128 * 1024).try_build().unwrap();
+/// let builder = GreenRuntime::builder().stack_size(128 * 1024);
+/// // SAFETY: no actor is started on this runtime.
+/// let rt = unsafe { builder.try_build() }.unwrap();
 /// assert_eq!(rt.stack_size(), 128 * 1024);
 /// ```
 #[derive(Debug, Default, Clone)]
@@ -220,13 +289,19 @@ impl GreenRuntimeBuilder {
 
     /// The runtime, or why these settings cannot be used.
     ///
+    /// The contract is the same as [`GreenRuntime::new`]'s, for the actors started on
+    /// the runtime this returns.
+    ///
     /// # Errors
     ///
     /// - [`ConfigError::ZeroWorkers`] for `workers(0)`;
     /// - [`ConfigError::StackTooSmall`] for a stack below [`MIN_STACK_SIZE`];
     /// - [`ConfigError::WorkersMismatch`] when the process already committed to
     ///   another worker count.
-    pub fn try_build(self) -> Result<GreenRuntime, ConfigError> {
+    ///
+    #[doc = include_str!("safety.md")]
+    #[allow(unsafe_code)] // an `unsafe fn`: its contract is the `# Safety` section
+    pub unsafe fn try_build(self) -> Result<GreenRuntime, ConfigError> {
         let stack_words = match self.stack_size {
             None => stack_words(DEFAULT_STACK_SIZE),
             Some(bytes) if bytes < MIN_STACK_SIZE => {
@@ -274,5 +349,29 @@ impl Runtime for GreenRuntime {
         spawn::spawn_coroutine(name, self.stack_words, move || {
             actor_loop.run_blocking(inbox, |rx| rx.recv());
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::marker::PhantomData;
+
+    use super::GreenRuntime;
+
+    /// `IS_DEFAULT` is the inherent `true` for a `T: Default`, else the trait's `false`.
+    struct Probe<T>(PhantomData<T>);
+    trait Fallback {
+        const IS_DEFAULT: bool = false;
+    }
+    impl<T> Fallback for Probe<T> {}
+    impl<T: Default> Probe<T> {
+        const IS_DEFAULT: bool = true;
+    }
+
+    #[test]
+    fn there_is_no_safe_default_runtime() {
+        // Checked while compiling: the probe sees `Default`, and finds none here.
+        const { assert!(Probe::<String>::IS_DEFAULT) };
+        const { assert!(!Probe::<GreenRuntime>::IS_DEFAULT) };
     }
 }

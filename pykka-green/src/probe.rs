@@ -4,7 +4,9 @@
 //! [`Blocker`], which yields the coroutine to its worker thread instead of blocking
 //! the thread, and a context id that stays the same when the coroutine moves between
 //! workers. Both live in may's coroutine-local storage (one lookup per wait), made
-//! lazily the first time the coroutine waits or asks.
+//! when a green actor's coroutine starts (it arms its stack overflow watch, kept in the
+//! same state; see [`crate::overflow`]), or lazily the first time another
+//! coroutine waits or asks.
 
 use std::sync::{Arc, LazyLock, Once};
 
@@ -14,6 +16,8 @@ use std::time::{Duration, Instant};
 use may::coroutine;
 use may::sync::Blocker;
 use pykka_core::park::{self, ContextProbe, Park, Parker};
+
+use crate::overflow;
 
 /// Registers the probe once per process. Called by every `GreenRuntime` constructor.
 pub(crate) fn ensure_registered() {
@@ -28,11 +32,14 @@ pub(crate) fn ensure_registered() {
 
 struct GreenProbe;
 
-/// What core needs to know about one coroutine.
+/// What core needs to know about one coroutine, and its stack overflow watch (kept
+/// here so that a green actor has one entry in may's coroutine-local storage, not
+/// two).
 struct CoroutineState {
     id: u64,
     /// `None` only while dropping.
     parker: Option<Parker>,
+    watch: overflow::Watch,
 }
 
 /// Parkers of finished coroutines, for reuse by new ones.
@@ -62,6 +69,7 @@ impl CoroutineState {
             parker: Some(
                 reused.unwrap_or_else(|| Parker::new(Arc::new(CoroutinePark(Blocker::new(true))))),
             ),
+            watch: overflow::Watch::default(),
         }
     }
 }
@@ -76,6 +84,11 @@ impl Drop for CoroutineState {
 }
 
 may::coroutine_local!(static STATE: CoroutineState = CoroutineState::new());
+
+/// Runs `f` on the overflow watch of the current coroutine (which must be one).
+pub(crate) fn with_watch<R>(f: impl FnOnce(&overflow::Watch) -> R) -> R {
+    STATE.with(|s| f(&s.watch))
+}
 
 impl ContextProbe for GreenProbe {
     fn parker(&self) -> Option<Parker> {

@@ -13,6 +13,30 @@ use pykka_core::{
 /// Generous bound for every wait: a bug fails in seconds, never hangs.
 pub const BOUND: Duration = Duration::from_secs(20);
 
+/// A green runtime with the default settings, for the tests' actors.
+///
+/// The tests keep `GreenRuntime::new`'s contract: the actors they start on green
+/// runtimes (this module's `Link`, `Waiter`, `Setter`, `Whoami`, `Cell` and `Boss`, the
+/// test files' own, and pykka-core's conformance suite) hold no std guard, stdout lock
+/// or thread-local borrow across a wait (the locks they take, on an order list, a log
+/// capture or a registry, are released before they wait again), never wait while
+/// unwinding, and never rely on the thread staying the same across a wait: `Whoami`
+/// reads `thread::current()` once, after its wait, only to report where it ran.
+pub fn green_runtime() -> pykka_green::GreenRuntime {
+    // SAFETY: the tests' actors keep no thread-bound state across waits and never rely
+    // on their thread staying the same (the argument is in the doc comment above).
+    unsafe { pykka_green::GreenRuntime::new() }
+}
+
+/// A green runtime from `builder`'s settings, for the tests' actors (or why not).
+pub fn build_green(
+    builder: pykka_green::GreenRuntimeBuilder,
+) -> Result<pykka_green::GreenRuntime, pykka_green::ConfigError> {
+    // SAFETY: the same actors as for `green_runtime`, under the same argument (see its
+    // doc comment).
+    unsafe { builder.try_build() }
+}
+
 /// How a [`Link`] waits for the next link's answer.
 #[derive(Debug, Clone, Copy)]
 pub enum Wait {
