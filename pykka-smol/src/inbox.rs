@@ -59,6 +59,13 @@ impl<M> SmolReceiver<M> {
     }
 }
 
+impl<M: Send + 'static> SmolReceiver<M> {
+    /// Closes this inbox from outside (a runtime shutdown), without keeping it alive.
+    pub(crate) fn closer(&self) -> pykka_core::mailbox::MailboxCloser {
+        self.0.closer()
+    }
+}
+
 impl<M> fmt::Debug for SmolReceiver<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SmolReceiver").finish_non_exhaustive()

@@ -35,15 +35,17 @@
 //! [`spare_keep_alive`](SmolRuntimeBuilder::spare_keep_alive) exit.
 //!
 //! The cost: **one OS thread per handler blocked at the same moment** (a chain of 64
-//! actors each waiting for the next uses about 64 threads while it waits), a thread
-//! creation the first time a spare is needed, and a condition-variable hand-off (a few
+//! actors each waiting for the next uses about 64 threads while it waits), up to
+//! [`max_blocking_threads`](SmolRuntimeBuilder::max_blocking_threads) (512 by default;
+//! past it a blocked handler keeps its worker, see there), a thread creation the first
+//! time a spare is needed, and a condition-variable hand-off (a few
 //! microseconds) on each later blocking wait. Waits that do not go through pykka (a
 //! `std::sync::Mutex`, `std::thread::sleep`, blocking I/O) are not handed off: they
 //! hold their worker, as on any executor. Awaiting (`reply.await`) costs nothing of
 //! the sort: the task yields.
 //!
-//! With more than one worker, a blocked worker first waits up to 30 µs for its wake-up
-//! before it hands its place on: what it waits for (another actor's reply) usually runs
+//! With more than one worker, a blocked worker first waits up to 30 µs (never past the
+//! wait's own deadline) for its wake-up before it hands its place on: what it waits for (another actor's reply) usually runs
 //! on another worker and answers within a microsecond, and then no hand-off happens at
 //! all (an `ask` between two smol actors costs about what a raw async-channel round
 //! trip between two smol tasks does). With one worker, the place is lent at once.
@@ -58,7 +60,9 @@
 //! - [`stack_size`](SmolRuntimeBuilder::stack_size): their stack size (handlers run
 //!   on them);
 //! - [`spare_keep_alive`](SmolRuntimeBuilder::spare_keep_alive): how long an unneeded
-//!   spare thread waits before it exits (default 5 s).
+//!   spare thread waits before it exits (default 5 s);
+//! - [`max_blocking_threads`](SmolRuntimeBuilder::max_blocking_threads): the most
+//!   threads added for blocked handlers (default 512).
 //!
 //! [`SmolRuntime::with_executor`] runs actors on an executor you already have and
 //! drive yourself instead. pykka then cannot hand off blocked workers: a handler that
@@ -83,9 +87,9 @@
 //! runtime or any of its actors is alive: an actor keeps its runtime alive, so
 //! dropping the runtime value does not stop running actors. Once the runtime and all
 //! its actors are gone, the threads exit ([`SmolRuntime::stopped`] is set then).
-//! [`SmolRuntime::shutdown`] stops at once: the threads exit after their current task,
-//! and actors still running are dropped (they are marked dead and their pending asks
-//! fail with `ActorDeadError`).
+//! [`SmolRuntime::shutdown`] stops at once: every actor's inbox is closed (pending
+//! asks fail with `ActorDeadError`), handlers that are running finish, and the threads
+//! exit once no handler of the runtime is blocked any more.
 //!
 //! # Memory per idle actor
 //!
@@ -144,6 +148,10 @@ pub use pykka_core;
 pub use smol;
 
 use pool::{Pool, PoolConfig};
+
+/// The default of [`SmolRuntimeBuilder::max_blocking_threads`]: about what tokio and
+/// the `blocking` crate allow.
+pub const DEFAULT_MAX_BLOCKING_THREADS: usize = 512;
 
 /// How many messages an actor handles in a row before it lets other tasks of its worker
 /// run.
@@ -302,11 +310,14 @@ impl SmolRuntime {
         }))
     }
 
-    /// Stops the runtime now: no new actors or tasks start; an actor whose handler is
-    /// running finishes that message and handles no other; worker threads exit as soon
-    /// as their current task yields; once no thread runs the executor any more, the
-    /// actors and tasks still on it are dropped, so their actors are marked dead and
-    /// every pending ask fails. Does not wait: see [`stopped`](Self::stopped).
+    /// Stops the runtime now: no new actors or tasks start; every actor's inbox is
+    /// closed, so its queued asks fail with `ActorDeadError` at once and later sends
+    /// fail; an actor whose handler is running finishes that message and handles no
+    /// other; idle actors end. While a handler of the runtime is still blocked (in an
+    /// `ask`, say, which the closing just failed, or a wait with a timeout), the worker
+    /// threads keep running the executor, so that what it waits for can still run;
+    /// then they exit, and the tasks still on the executor are dropped. Does not wait:
+    /// see [`stopped`](Self::stopped).
     ///
     /// Normally not needed: the threads exit by themselves once the runtime and all its
     /// actors are gone.
@@ -369,6 +380,7 @@ impl Default for SmolRuntimeBuilder {
                 name: "pykka-smol".to_string(),
                 stack_size: None,
                 keep_alive: Duration::from_secs(5),
+                max_blocking: DEFAULT_MAX_BLOCKING_THREADS,
             },
         }
     }
@@ -402,6 +414,27 @@ impl SmolRuntimeBuilder {
         self
     }
 
+    /// How many threads the runtime may add, beyond
+    /// [`worker_threads`](Self::worker_threads), to take the places of handlers that
+    /// block at the same moment (default [`DEFAULT_MAX_BLOCKING_THREADS`], 512).
+    ///
+    /// At the cap, a handler that blocks keeps its worker thread while it waits (as on
+    /// any executor) instead of handing it on; the first time, the runtime logs it at
+    /// ERROR (target `pykka`). That is a wait, not an error: it ends when what the
+    /// handler waits for comes, or at its timeout. But if every worker thread is held
+    /// that way, nothing else runs meanwhile, and a wait without a timeout for another
+    /// actor of this runtime never ends. Raise the cap, use timeouts, or use
+    /// `pykka-thread` for actors that block a lot. `0` never adds a thread.
+    ///
+    /// ```
+    /// let rt = pykka_smol::SmolRuntime::builder().max_blocking_threads(16).build();
+    /// # drop(rt);
+    /// ```
+    pub fn max_blocking_threads(mut self, n: usize) -> Self {
+        self.config.max_blocking = n;
+        self
+    }
+
     /// The runtime. Its threads start with its first actor or task.
     pub fn build(self) -> SmolRuntime {
         SmolRuntime {
@@ -428,6 +461,9 @@ impl Runtime for SmolRuntime {
         actor_loop: ActorLoop<A>,
     ) -> io::Result<()> {
         let executor = self.executor()?;
+        if let Mode::Owned(pool) = &self.inner.mode {
+            pool.adopt(inbox.closer());
+        }
         executor
             .spawn(run_loop(inbox, actor_loop, self.clone()))
             .detach();

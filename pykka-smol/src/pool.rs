@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 
 use async_channel::{Receiver, Sender};
 use pykka_core::Event;
+use pykka_core::mailbox::MailboxCloser;
 use pykka_core::park::{ContextProbe, Park, Parker, register_probe};
 use smol::Executor;
 
@@ -36,6 +37,8 @@ pub(crate) struct PoolConfig {
     pub(crate) name: String,
     pub(crate) stack_size: Option<usize>,
     pub(crate) keep_alive: Duration,
+    /// Threads allowed beyond `workers` for handlers blocked at the same moment.
+    pub(crate) max_blocking: usize,
 }
 
 #[derive(Debug, Default)]
@@ -50,6 +53,8 @@ struct Counts {
     wakeups: usize,
     /// Live threads of the pool.
     threads: usize,
+    /// The most live threads there ever were at once.
+    peak: usize,
     /// Threads ever spawned (for names).
     spawned: usize,
     started: bool,
@@ -67,6 +72,21 @@ pub(crate) struct Pool {
     started: AtomicBool,
     shut_down: AtomicBool,
     stopped: Event,
+    /// Set once the pool is shut down and no handler of it is blocked any more: the
+    /// workers, which kept running the executor meanwhile, may exit.
+    drained: Event,
+    /// Closers of the inboxes of the actors that run here, so that a shutdown can end
+    /// every one of them (pruned of closed ones as it grows).
+    actors: Mutex<Closers>,
+    /// Whether the cap of blocking threads was reported already.
+    cap_reported: AtomicBool,
+}
+
+#[derive(Debug, Default)]
+struct Closers {
+    list: Vec<MailboxCloser>,
+    /// Prune when the list reaches this length.
+    prune_at: usize,
 }
 
 impl std::fmt::Debug for Pool {
@@ -85,6 +105,7 @@ impl std::fmt::Debug for Pool {
 
 /// A snapshot of a pool's threads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct ThreadStats {
     /// Threads running the executor (the configured worker count while the runtime is up).
     pub running: usize,
@@ -94,6 +115,9 @@ pub struct ThreadStats {
     pub idle: usize,
     /// All live threads of the runtime.
     pub total: usize,
+    /// The most live threads the runtime ever had at once (at most
+    /// `worker_threads + max_blocking_threads`).
+    pub peak: usize,
 }
 
 enum Exit {
@@ -114,6 +138,9 @@ impl Pool {
             started: AtomicBool::new(false),
             shut_down: AtomicBool::new(false),
             stopped: Event::new(),
+            drained: Event::new(),
+            actors: Mutex::new(Closers::default()),
+            cap_reported: AtomicBool::new(false),
         })
     }
 
@@ -141,6 +168,33 @@ impl Pool {
             blocked: c.blocked,
             idle: c.idle,
             total: c.threads,
+            peak: c.peak,
+        }
+    }
+
+    /// Keeps `closer` so that a shutdown can close that actor's inbox. Closed inboxes
+    /// are pruned whenever the list doubles, so it stays within twice the live actors.
+    pub(crate) fn adopt(&self, closer: MailboxCloser) {
+        let mut actors = self.actors.lock().unwrap_or_else(|e| e.into_inner());
+        if actors.list.len() >= actors.prune_at {
+            actors.list.retain(MailboxCloser::is_live);
+            actors.prune_at = (2 * actors.list.len()).max(64);
+        }
+        actors.list.push(closer);
+        drop(actors);
+        if self.is_shut_down() {
+            // Raced with a shutdown that already closed the others.
+            self.close_actors();
+        }
+    }
+
+    /// Closes the inbox of every actor of the pool: queued messages are dropped (their
+    /// asks fail with `ActorDeadError`), later sends fail, and each actor's task ends
+    /// at its next receive.
+    fn close_actors(&self) {
+        let list = std::mem::take(&mut self.actors.lock().unwrap_or_else(|e| e.into_inner()).list);
+        for closer in list {
+            closer.close();
         }
     }
 
@@ -206,6 +260,7 @@ impl Pool {
         let n = {
             let mut c = self.lock();
             c.spawned += 1;
+            c.peak = c.peak.max(c.threads);
             c.spawned
         };
         let mut builder = thread::Builder::new().name(format!("{}-{n}", self.config.name));
@@ -264,6 +319,9 @@ impl Pool {
     async fn until_retired(&self) -> Exit {
         loop {
             if self.retire_rx.recv().await.is_err() {
+                // Shut down. While a handler of this pool is blocked, what it waits for
+                // may be a task of this executor: keep running it until none is.
+                self.drained.wait_async().await;
                 return Exit::Shutdown;
             }
             let mut c = self.lock();
@@ -309,12 +367,16 @@ impl Pool {
             let mut c = self.lock();
             c.running -= 1;
             c.blocked += 1;
-            if c.shutdown || c.running >= self.config.workers {
+            if c.running >= self.config.workers {
                 false
             } else if c.idle > c.wakeups {
                 c.wakeups += 1;
                 c.running += 1;
                 self.idle_cv.notify_one();
+                false
+            } else if c.threads >= self.config.workers + self.config.max_blocking {
+                drop(c);
+                self.report_cap();
                 false
             } else {
                 c.running += 1;
@@ -323,44 +385,86 @@ impl Pool {
             }
         };
         if spawn && self.spawn_thread().is_err() {
-            // No thread to be had: block anyway. Other workers (if any) keep running.
-            let mut c = self.lock();
-            c.running -= 1;
-            c.threads -= 1;
+            // No thread to be had: this wait holds its worker, as at the cap.
+            {
+                let mut c = self.lock();
+                c.running -= 1;
+                c.threads -= 1;
+            }
+            self.report_cap();
+        }
+    }
+
+    /// At the cap of blocking threads (or when no thread can be spawned) a blocked
+    /// handler keeps its worker: said once per pool, loudly, since a runtime whose
+    /// workers all wait that way stalls until one of the waits ends.
+    fn report_cap(&self) {
+        if !self.cap_reported.swap(true, Ordering::Relaxed) {
+            log::error!(
+                target: "pykka",
+                "{}: {} handlers are blocked at once (max_blocking_threads = {}, or no more \
+                 threads could be spawned); further blocking waits hold their worker thread, \
+                 and if every worker waits so, the runtime stalls until a wait times out",
+                self.config.name,
+                self.lock().blocked,
+                self.config.max_blocking,
+            );
         }
     }
 
     /// The calling worker's wait is over: take a place back.
     fn take_place(&self) {
-        let excess = {
+        let (excess, drained) = {
             let mut c = self.lock();
             c.blocked -= 1;
             c.running += 1;
-            c.running > self.config.workers
+            (
+                c.running > self.config.workers,
+                c.shutdown && c.blocked == 0,
+            )
         };
         if excess {
             let _ = self.retire_tx.try_send(());
         }
+        if drained {
+            self.finish_drain();
+        }
     }
 
-    /// Stops the pool: no new tasks; workers exit once their current task yields; idle
-    /// spares exit now; tasks still on the executor are dropped with it.
+    /// The pool is shut down and no handler is blocked: let the workers go, and drop
+    /// the pool's handle of the executor (the last worker out drops its tasks).
+    fn finish_drain(&self) {
+        let executor = self
+            .executor
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        self.drained.set();
+        drop(executor);
+    }
+
+    /// Stops the pool: no new tasks; every actor's inbox is closed (its queued asks
+    /// fail, its task ends at its next receive); idle spares exit now; workers exit
+    /// once no handler of the pool is blocked any more (until then they keep running
+    /// the executor, which what a blocked handler waits for may need); tasks still on
+    /// the executor are dropped with it.
     pub(crate) fn shutdown(&self) {
-        let (executor, all_gone) = {
+        let (drained, all_gone) = {
             let mut c = self.lock();
+            if c.shutdown {
+                return;
+            }
             c.shutdown = true;
             self.shut_down.store(true, Ordering::Release);
-            let executor = self
-                .executor
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .take();
-            (executor, c.threads == 0)
+            (c.blocked == 0, c.threads == 0)
         };
         self.retire_tx.close();
         self.idle_cv.notify_all();
-        // Dropping the executor here (if no worker holds it) drops its tasks.
-        drop(executor);
+        self.close_actors();
+        if drained {
+            // Dropping the executor here (if no worker holds it) drops its tasks.
+            self.finish_drain();
+        }
         if all_gone {
             self.stopped.set();
         }
@@ -398,13 +502,17 @@ impl Park for WorkerPark {
         // before paying for a hand-off (two thread wake-ups). With one worker, nothing
         // can run until the place is lent, so lend it at once.
         if self.pool.workers() > 1 {
-            let until = Instant::now() + HAND_OFF_AFTER;
+            let soon = Instant::now() + HAND_OFF_AFTER;
+            let until = deadline.map_or(soon, |d| d.min(soon));
             while Instant::now() < until {
                 if self.woken.swap(false, Ordering::Acquire) {
                     return;
                 }
                 std::hint::spin_loop();
             }
+        }
+        if deadline.is_some_and(|d| d <= Instant::now()) {
+            return;
         }
         self.pool.lend_place();
         match deadline {
