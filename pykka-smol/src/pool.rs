@@ -14,8 +14,26 @@
 //! for `keep_alive` exits.
 //!
 //! So the executor always has `target` threads able to run tasks, however many
-//! handlers are blocked; the cost is one OS thread per handler blocked at the same
-//! moment (created once, then reused while it is kept alive).
+//! handlers are blocked, up to `max_blocking` added threads; the cost is one OS thread
+//! per handler blocked at the same moment (created once, then reused while it is kept
+//! alive). At the cap a blocked handler keeps its worker (reported once at ERROR).
+//!
+//! # Shutdown
+//!
+//! A shutdown closes the inbox of every actor the pool runs (each spawn hands the pool
+//! a [`MailboxCloser`]), so queued asks fail at once and idle actors end. The workers
+//! do not leave at once: a handler that is blocked on one of them may wait for a task
+//! of this very executor, and the blocked worker's frame holds a handle of the
+//! executor, so if the others left, that task would never run nor be dropped. They
+//! keep running the executor until no handler of the pool is blocked (`drained`), then
+//! leave; the last one out drops the executor and the tasks still on it.
+//!
+//! # Known limit
+//!
+//! A worker that blocks in a handler keeps the tasks of its executor-local run queue
+//! (async-executor moves a batch from the global queue into it); other runners steal
+//! from it only when they have nothing else to run, so under sustained load such a
+//! task can wait until the blocked handler returns or a runner goes idle.
 
 use std::cell::OnceCell;
 use std::io;
