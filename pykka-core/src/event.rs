@@ -3,11 +3,12 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant};
 
 use crate::park::wait_until;
+use crate::sync::{Mutex, MutexGuard};
 use crate::waiters::{WaitKey, Waiters, deadline_after, wake_all};
 
 /// A flag that can be set once and waited for, from any context: Python's

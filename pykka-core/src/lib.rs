@@ -50,6 +50,15 @@
 //!
 //! - `conformance`: the conformance suite every backend runs (the `conformance`
 //!   module and the `suite!` macro).
+//!
+//! # Verification
+//!
+//! Besides the conformance suite, `tests/loom.rs` model-checks with
+//! [loom](https://docs.rs/loom) the real code of a reply's completion (blocking getters,
+//! awaiting, combinators, a panicking `map`), a mailbox's close racing a send and a
+//! receive, and the parker's wake-before-park. Run them with
+//! `RUSTFLAGS="--cfg loom" cargo test -p pykka-core --test loom --release`. Miri adds
+//! little: this crate forbids `unsafe`, and the may backend cannot run under Miri.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc(test(attr(deny(warnings))))]
@@ -67,6 +76,7 @@ mod proxy;
 mod registry;
 mod reply;
 mod runtime;
+mod sync;
 mod typed_proxy;
 mod waiters;
 

@@ -54,12 +54,13 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
 use std::future::poll_fn;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, PoisonError, Weak};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use crate::park;
+use crate::sync::{AtomicBool, Mutex, MutexGuard};
 
 /// How long a receiver may keep looking at an empty mailbox (yielding in between) after
 /// a message from a plain thread, before it parks. See [`MailboxReceiver::last_was_foreign`].

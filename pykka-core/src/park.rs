@@ -19,7 +19,12 @@ use std::fmt;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::task::{Context as TaskContext, Poll, Wake, Waker};
+#[cfg(not(loom))]
 use std::thread::{self, Thread};
+// Under loom the plain-thread parker is loom's: std's park would block the one OS
+// thread that runs every loom thread.
+#[cfg(loom)]
+use loom::thread::{self, Thread};
 use std::time::Instant;
 
 /// A way to block one execution context (an OS thread, a coroutine, an executor
@@ -122,12 +127,17 @@ impl Park for ThreadPark {
     fn park(&self, deadline: Option<Instant>) {
         match deadline {
             None => thread::park(),
+            #[cfg(not(loom))]
             Some(deadline) => {
                 let now = Instant::now();
                 if deadline > now {
                     thread::park_timeout(deadline - now);
                 }
             }
+            // loom has no `park_timeout`: a wait with a deadline yields instead (a
+            // spurious return, which `Park` allows); the models wait without one.
+            #[cfg(loom)]
+            Some(_) => thread::yield_now(),
         }
     }
     fn unpark(&self) {
@@ -135,9 +145,22 @@ impl Park for ThreadPark {
     }
 }
 
+#[cfg(not(loom))]
 thread_local! {
     static THREAD_PARKER: Parker =
         Parker::with_spinning(Arc::new(ThreadPark(thread::current())), true);
+}
+
+// Under loom: a thread-local per loom thread (std's would be shared by all of them,
+// which run on one OS thread), and no spinning, whose rounds of spin hints and yields
+// would only blow up the interleavings loom explores.
+#[cfg(loom)]
+loom::thread_local! {
+    static THREAD_PARKER: Parker =
+        Parker::with_spinning(Arc::new(ThreadPark(thread::current())), false);
+}
+
+thread_local! {
     static THREAD_CONTEXT_ID: Cell<u64> = const { Cell::new(0) };
     /// The id of the actor loop whose step runs on this thread right now, or 0.
     static CURRENT_LOOP: Cell<u64> = const { Cell::new(0) };

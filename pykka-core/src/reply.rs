@@ -20,8 +20,8 @@ use std::fmt;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Weak};
 use std::task::{Context as TaskContext, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
@@ -29,6 +29,7 @@ use crate::Failure;
 use crate::actor_ref::Origin;
 use crate::error::{ActorDeadError, AskError, DeadKind, DeadlockError, SetError, TimeoutError};
 use crate::park::wait_until_hinted;
+use crate::sync::{AtomicBool, Mutex, MutexGuard};
 use crate::waiters::{WaitKey, Waiters, deadline_after, time_left, wake_all};
 
 pub use combinators::{get_all, get_all_timeout};
