@@ -2,7 +2,7 @@
 //! threads that take blocked handlers' places.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use pykka_core::conformance::support::{Cmd, Events, Probe};
@@ -103,4 +103,54 @@ fn blocking_threads_are_capped() {
     let stats = rt.thread_stats();
     assert!(stats.peak <= 3, "{stats:?}");
     registry.stop_all_timeout(WAIT).unwrap();
+}
+
+/// A worker that blocks in a handler must not strand the tasks queued on it. With
+/// async-executor's `run`, each worker keeps a local run queue (filled in batches from
+/// the global one) that others steal from only when they have nothing else to do: with
+/// the executor kept busy, a task stuck there waited until the handler returned.
+#[test]
+fn tasks_queued_on_a_blocked_worker_still_run() {
+    let rt = SmolRuntime::builder().worker_threads(2).build();
+    let stop = Arc::new(AtomicBool::new(false));
+    // Keep the executor's queue busy, as under load.
+    for _ in 0..8 {
+        let stop = stop.clone();
+        rt.spawn_future(async move {
+            while !stop.load(Ordering::Relaxed) {
+                pykka_smol::smol::future::yield_now().await;
+            }
+        })
+        .unwrap()
+        .detach();
+    }
+    let registry = ActorRegistry::new();
+    let events = Events::new();
+    let mut stranded = 0;
+    for _ in 0..20 {
+        let blocker = registry.start(&rt, Probe::new(&events)).unwrap();
+        let marker = registry.start(&rt, Probe::new(&events)).unwrap();
+        let (gate, ran) = (Event::new(), Event::new());
+        // Told back to back, so that both sit in the queue together.
+        blocker.tell(Cmd::Wait(gate.clone())).unwrap();
+        let r = ran.clone();
+        marker
+            .tell(Cmd::Run(Box::new(move |_| {
+                r.set();
+                String::new()
+            })))
+            .unwrap();
+        if !ran.wait_timeout(Duration::from_secs(5)) {
+            stranded += 1;
+        }
+        gate.set();
+        assert!(ran.wait_timeout(WAIT));
+        blocker.stop_timeout(WAIT).unwrap();
+        marker.stop_timeout(WAIT).unwrap();
+    }
+    stop.store(true, Ordering::Relaxed);
+    assert_eq!(
+        stranded, 0,
+        "of 20 tasks, {stranded} waited for a blocked handler"
+    );
 }
