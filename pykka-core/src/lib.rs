@@ -56,9 +56,12 @@
 //! Besides the conformance suite, `tests/loom.rs` model-checks with
 //! [loom](https://docs.rs/loom) the real code of a reply's completion (blocking getters,
 //! awaiting, combinators, a panicking `map`), a mailbox's close racing a send and a
-//! receive, and the parker's wake-before-park. Run them with
-//! `RUSTFLAGS="--cfg loom" cargo test -p pykka-core --test loom --release`. Miri adds
-//! little: this crate forbids `unsafe`, and the may backend cannot run under Miri.
+//! receive, and the parker's wake-before-park; `tests/loom_places.rs` does the same for
+//! the smol pool's thread places (lend, take back, retire, idle, shutdown, the cap) and
+//! its workers' wake-up flag. Run them with
+//! `RUSTFLAGS="--cfg loom" cargo test -p pykka-core --test loom --test loom_places --release`.
+//! Miri adds little: this crate forbids `unsafe`, and the may backend cannot run under
+//! Miri.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc(test(attr(deny(warnings))))]

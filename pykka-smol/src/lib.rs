@@ -129,6 +129,7 @@
 #![forbid(unsafe_code)]
 
 mod inbox;
+mod places;
 mod pool;
 
 use std::fmt;

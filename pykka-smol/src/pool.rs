@@ -37,14 +37,16 @@
 use std::cell::OnceCell;
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
-use std::thread::{self, Thread};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use async_channel::{Receiver, Sender};
 use pykka_core::Event;
 use pykka_core::mailbox::MailboxCloser;
 use pykka_core::park::{ContextProbe, Park, Parker, register_probe};
+
+use crate::places::{Lend, Places, ShutDown, TakeBack, Wakeup};
 use smol::Executor;
 
 /// Settings of a pool (from the builder).
@@ -58,32 +60,11 @@ pub(crate) struct PoolConfig {
     pub(crate) max_blocking: usize,
 }
 
-#[derive(Debug, Default)]
-struct Counts {
-    /// Threads in the executor and not blocked (including ones told to join, not yet there).
-    running: usize,
-    /// Threads parked in a wait inside a task.
-    blocked: usize,
-    /// Spare threads waiting to be needed.
-    idle: usize,
-    /// Idle threads told to become running, not yet awake.
-    wakeups: usize,
-    /// Live threads of the pool.
-    threads: usize,
-    /// The most live threads there ever were at once.
-    peak: usize,
-    /// Threads ever spawned (for names).
-    spawned: usize,
-    started: bool,
-    shutdown: bool,
-}
-
 /// The executor and its worker threads.
 pub(crate) struct Pool {
     config: PoolConfig,
     executor: Mutex<Option<Arc<Executor<'static>>>>,
-    counts: Mutex<Counts>,
-    idle_cv: Condvar,
+    places: Places,
     retire_tx: Sender<()>,
     retire_rx: Receiver<()>,
     started: AtomicBool,
@@ -108,7 +89,7 @@ struct Closers {
 
 impl std::fmt::Debug for Pool {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let c = self.lock();
+        let c = self.places.counts();
         f.debug_struct("Pool")
             .field("workers", &self.config.workers)
             .field("running", &c.running)
@@ -146,10 +127,9 @@ impl Pool {
     pub(crate) fn new(config: PoolConfig) -> Arc<Pool> {
         let (retire_tx, retire_rx) = async_channel::unbounded();
         Arc::new(Pool {
+            places: Places::new(config.workers, config.max_blocking),
             config,
             executor: Mutex::new(Some(Arc::new(Executor::new()))),
-            counts: Mutex::new(Counts::default()),
-            idle_cv: Condvar::new(),
             retire_tx,
             retire_rx,
             started: AtomicBool::new(false),
@@ -159,11 +139,6 @@ impl Pool {
             actors: Mutex::new(Closers::default()),
             cap_reported: AtomicBool::new(false),
         })
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Counts> {
-        // No user code runs under this lock.
-        self.counts.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub(crate) fn workers(&self) -> usize {
@@ -179,7 +154,7 @@ impl Pool {
     }
 
     pub(crate) fn stats(&self) -> ThreadStats {
-        let c = self.lock();
+        let c = self.places.counts();
         ThreadStats {
             running: c.running,
             blocked: c.blocked,
@@ -237,18 +212,10 @@ impl Pool {
                 "pykka-smol could not register its context probe (the probe table is full)",
             ));
         }
-        let n = {
-            let mut c = self.lock();
-            if c.shutdown {
-                return Err(shut_down());
-            }
-            if c.started {
-                return Ok(());
-            }
-            c.started = true;
-            c.running += self.config.workers;
-            c.threads += self.config.workers;
-            self.config.workers
+        let n = match self.places.start() {
+            Err(()) => return Err(shut_down()),
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
         };
         let mut spawned = 0;
         let mut error = None;
@@ -262,12 +229,7 @@ impl Pool {
             }
         }
         if spawned < n {
-            let mut c = self.lock();
-            c.running -= n - spawned;
-            c.threads -= n - spawned;
-            if spawned == 0 {
-                c.started = false;
-            }
+            self.places.start_failed(n - spawned);
         }
         self.started.store(spawned > 0, Ordering::Release);
         match error {
@@ -278,12 +240,7 @@ impl Pool {
 
     /// Spawns one worker thread; the caller has already counted it as running.
     fn spawn_thread(self: &Arc<Self>) -> io::Result<()> {
-        let n = {
-            let mut c = self.lock();
-            c.spawned += 1;
-            c.peak = c.peak.max(c.threads);
-            c.spawned
-        };
+        let n = self.places.next_name();
         let mut builder = thread::Builder::new().name(format!("{}-{n}", self.config.name));
         if let Some(size) = self.config.stack_size {
             builder = builder.stack_size(size);
@@ -296,9 +253,8 @@ impl Pool {
     fn worker_main(self: Arc<Self>) {
         WORKER.with(|w| {
             let _ = w.set(Parker::new(Arc::new(WorkerPark {
-                thread: thread::current(),
+                wakeup: Wakeup::current(),
                 pool: self.clone(),
-                woken: AtomicBool::new(false),
             })));
         });
         loop {
@@ -308,29 +264,24 @@ impl Pool {
                 .unwrap_or_else(|e| e.into_inner())
                 .clone();
             let Some(executor) = executor else {
-                self.lock().running -= 1;
+                self.places.leave();
                 break;
             };
             let exit = smol::block_on(self.drive(&executor));
             drop(executor);
             match exit {
                 Exit::Shutdown => {
-                    self.lock().running -= 1;
+                    self.places.leave();
                     break;
                 }
                 Exit::Retired => {
-                    if !self.idle_wait() {
+                    if !self.places.idle_wait(self.config.keep_alive) {
                         break;
                     }
                 }
             }
         }
-        let all_gone = {
-            let mut c = self.lock();
-            c.threads -= 1;
-            c.shutdown && c.threads == 0
-        };
-        if all_gone {
+        if self.places.exit() {
             self.stopped.set();
         }
     }
@@ -368,74 +319,24 @@ impl Pool {
                 self.drained.wait_async().await;
                 return Exit::Shutdown;
             }
-            let mut c = self.lock();
-            if !c.shutdown && c.running > self.config.workers {
-                c.running -= 1;
-                c.idle += 1;
+            if self.places.retire() {
                 return Exit::Retired;
             }
         }
     }
 
-    /// Waits as an idle spare; `true` when needed again, `false` to exit (the spare was
-    /// not needed for `keep_alive`, or the pool shut down).
-    fn idle_wait(&self) -> bool {
-        let deadline = Instant::now() + self.config.keep_alive;
-        let mut c = self.lock();
-        loop {
-            if c.wakeups > 0 {
-                c.wakeups -= 1;
-                c.idle -= 1;
-                return true;
-            }
-            if c.shutdown {
-                c.idle -= 1;
-                return false;
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                c.idle -= 1;
-                return false;
-            }
-            c = self
-                .idle_cv
-                .wait_timeout(c, deadline - now)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
-        }
-    }
-
     /// The calling worker is about to block: give its place to another thread.
     fn lend_place(self: &Arc<Self>) {
-        let spawn = {
-            let mut c = self.lock();
-            c.running -= 1;
-            c.blocked += 1;
-            if c.running >= self.config.workers {
-                false
-            } else if c.idle > c.wakeups {
-                c.wakeups += 1;
-                c.running += 1;
-                self.idle_cv.notify_one();
-                false
-            } else if c.threads >= self.config.workers + self.config.max_blocking {
-                drop(c);
-                self.report_cap();
-                false
-            } else {
-                c.running += 1;
-                c.threads += 1;
-                true
+        match self.places.lend() {
+            Lend::Enough | Lend::WokeSpare => {}
+            Lend::Capped => self.report_cap(),
+            Lend::Spawn => {
+                if self.spawn_thread().is_err() {
+                    // No thread to be had: this wait holds its worker, as at the cap.
+                    self.places.spawn_failed();
+                    self.report_cap();
+                }
             }
-        };
-        if spawn && self.spawn_thread().is_err() {
-            // No thread to be had: this wait holds its worker, as at the cap.
-            {
-                let mut c = self.lock();
-                c.running -= 1;
-                c.threads -= 1;
-            }
-            self.report_cap();
         }
     }
 
@@ -450,7 +351,7 @@ impl Pool {
                  threads could be spawned); further blocking waits hold their worker thread, \
                  and if every worker waits so, the runtime stalls until a wait times out",
                 self.config.name,
-                self.lock().blocked,
+                self.places.counts().blocked,
                 self.config.max_blocking,
             );
         }
@@ -458,15 +359,7 @@ impl Pool {
 
     /// The calling worker's wait is over: take a place back.
     fn take_place(&self) {
-        let (excess, drained) = {
-            let mut c = self.lock();
-            c.blocked -= 1;
-            c.running += 1;
-            (
-                c.running > self.config.workers,
-                c.shutdown && c.blocked == 0,
-            )
-        };
+        let TakeBack { excess, drained } = self.places.take_back();
         if excess {
             let _ = self.retire_tx.try_send(());
         }
@@ -493,17 +386,11 @@ impl Pool {
     /// the executor, which what a blocked handler waits for may need); tasks still on
     /// the executor are dropped with it.
     pub(crate) fn shutdown(&self) {
-        let (drained, all_gone) = {
-            let mut c = self.lock();
-            if c.shutdown {
-                return;
-            }
-            c.shutdown = true;
-            self.shut_down.store(true, Ordering::Release);
-            (c.blocked == 0, c.threads == 0)
+        let Some(ShutDown { drained, all_gone }) = self.places.shut_down() else {
+            return;
         };
+        self.shut_down.store(true, Ordering::Release);
         self.retire_tx.close();
-        self.idle_cv.notify_all();
         self.close_actors();
         if drained {
             // Dropping the executor here (if no worker holds it) drops its tasks.
@@ -524,10 +411,8 @@ const TICKS_BETWEEN_LOOKS: usize = 64;
 
 /// How a worker thread waits: hand the place over, park the thread, take a place back.
 struct WorkerPark {
-    thread: Thread,
+    wakeup: Wakeup,
     pool: Arc<Pool>,
-    /// Set by `unpark`, so that a short wait before the hand-off can see it.
-    woken: AtomicBool,
 }
 
 /// How long a blocked worker waits for its wake-up before it hands its place on, when
@@ -536,43 +421,21 @@ const HAND_OFF_AFTER: Duration = Duration::from_micros(30);
 
 impl Park for WorkerPark {
     fn park(&self, deadline: Option<Instant>) {
-        if let Some(d) = deadline {
-            if d <= Instant::now() {
-                return;
-            }
-        }
-        if self.woken.swap(false, Ordering::Acquire) {
-            return;
-        }
         // With other workers, what this task waits for (an actor's reply, usually)
-        // often runs on one of them and answers within microseconds: wait a little
+        // often runs on one of them and answers within microseconds: look a little
         // before paying for a hand-off (two thread wake-ups). With one worker, nothing
         // can run until the place is lent, so lend it at once.
-        if self.pool.workers() > 1 {
-            let soon = Instant::now() + HAND_OFF_AFTER;
-            let until = deadline.map_or(soon, |d| d.min(soon));
-            while Instant::now() < until {
-                if self.woken.swap(false, Ordering::Acquire) {
-                    return;
-                }
-                std::hint::spin_loop();
-            }
-        }
-        if deadline.is_some_and(|d| d <= Instant::now()) {
-            return;
-        }
-        self.pool.lend_place();
-        match deadline {
-            None => thread::park(),
-            Some(d) => thread::park_timeout(d.saturating_duration_since(Instant::now())),
-        }
-        self.pool.take_place();
-        self.woken.store(false, Ordering::Release);
+        let look = (self.pool.workers() > 1).then_some(HAND_OFF_AFTER);
+        self.wakeup.park(
+            deadline,
+            look,
+            || self.pool.lend_place(),
+            || self.pool.take_place(),
+        );
     }
 
     fn unpark(&self) {
-        self.woken.store(true, Ordering::Release);
-        self.thread.unpark();
+        self.wakeup.unpark();
     }
 }
 
