@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use pykka_core::conformance::support::{Cmd, Events, Probe};
+use pykka_conformance::support::{Cmd, Events, Probe};
 use pykka_core::{ActorRegistry, AskError, Event};
 use pykka_smol::SmolRuntime;
 

@@ -46,14 +46,11 @@
 //! | INFO  | `Exception returned from {actor} to caller: {failure}`: a failure went to an asker |
 //! | DEBUG | `Registered {actor}`, `Starting {actor}`, `Unregistered {actor}` (or `… (not found in registry)`), `Stopped {actor}` |
 //!
-//! # Features
-//!
-//! - `conformance`: the conformance suite every backend runs (the `conformance`
-//!   module and the `suite!` macro).
-//!
 //! # Verification
 //!
-//! Besides the conformance suite, `tests/loom.rs` model-checks with
+//! Every backend runs the conformance suite of the
+//! [`pykka-conformance`](https://docs.rs/pykka-conformance) crate. Besides,
+//! `tests/loom.rs` model-checks with
 //! [loom](https://docs.rs/loom) the real code of a reply's completion (blocking getters,
 //! awaiting, combinators, a panicking `map`), a mailbox's close racing a send and a
 //! receive, and the parker's wake-before-park; `tests/loom_places.rs` does the same for
@@ -82,10 +79,6 @@ mod runtime;
 mod sync;
 mod typed_proxy;
 mod waiters;
-
-#[cfg(feature = "conformance")]
-#[cfg_attr(docsrs, doc(cfg(feature = "conformance")))]
-pub mod conformance;
 
 pub use actor::{Actor, Context};
 pub use actor_loop::{ActorLoop, Envelope};

@@ -46,11 +46,14 @@ use crate::{Actor, ActorLoop, Envelope};
 /// A new backend needs an inbox (any unbounded MPSC channel with the closing rule
 /// above; core's [`mailbox`](crate::mailbox) is one, and it waits through the probe
 /// below), a way to run a loop, and, if its tasks are not OS threads, a probe. Then it
-/// runs the whole conformance suite with one line in its integration tests (crate
-/// feature `conformance`):
+/// runs the whole conformance suite (the `pykka-conformance` crate, as a
+/// dev-dependency) with one line in its integration tests, and the cross-runtime cases
+/// against the built-in backends with `cross_suite!`; `WRITING_A_BACKEND.md` at the
+/// top of the repository walks through it:
 ///
 /// ```ignore
-/// pykka_core::suite!(my_backend::MyRuntime::default());
+/// pykka_conformance::suite!(my_backend::MyRuntime::default());
+/// pykka_conformance::cross_suite!(mine_then_thread; my_backend::MyRuntime::default(), pykka_thread::ThreadRuntime::default());
 /// ```
 ///
 /// Before pykka 1.0 the implementor surface of this trait may change in minor

@@ -345,7 +345,7 @@ macro_rules! worker_count_tests {
 
         #[test]
         fn conformance_blocking_chain_of_64() {
-            pykka_core::conformance::stress::blocking_chain($rt, 64);
+            pykka_conformance::stress::blocking_chain($rt, 64);
         }
     };
 }

@@ -15,8 +15,8 @@ use std::collections::HashMap;
 use std::fmt::Debug;
 use std::time::Duration;
 
-use crate::conformance::support::{Cmd, Events, Fixture, Probe, Recorder, TIMEOUT};
-use crate::{ActorRef, AskError, DeadKind, Event, Reply, Runtime};
+use crate::support::{Cmd, Events, Fixture, Probe, Recorder, TIMEOUT};
+use pykka_core::{ActorRef, AskError, DeadKind, Event, Reply, Runtime};
 
 fn started<R: Runtime>(fx: &Fixture<R>) -> ActorRef<Probe> {
     fx.start(Probe::new(&Events::new()))
@@ -190,7 +190,7 @@ pub fn handles_are_send_sync_clone_and_work_from_other_threads<R: Runtime>(rt: R
     }
     let fx = Fixture::new(rt.clone());
     let actor = fx.start(Probe::new(&Events::new()));
-    let any = crate::AnyActorRef::from(&actor);
+    let any = pykka_core::AnyActorRef::from(&actor);
     let proxy = actor.proxy().unwrap();
     let (rt2, registry) = (shareable(&rt), shareable(&fx.registry));
     let (actor2, any2, proxy2) = (shareable(&actor), shareable(&any), shareable(&proxy));

@@ -14,8 +14,8 @@
 
 use std::sync::Barrier;
 
-use crate::conformance::support::{Cmd, Events, Fixture, Probe, TIMEOUT, Target};
-use crate::{Actor, ActorRef, AskError, Context, DeadKind, Failure, Runtime};
+use crate::support::{Cmd, Events, Fixture, Probe, TIMEOUT, Target};
+use pykka_core::{Actor, ActorRef, AskError, Context, DeadKind, Failure, Runtime};
 
 const TRIALS: usize = if cfg!(miri) { 2 } else { 300 };
 const ASKERS: usize = 4;
@@ -126,7 +126,7 @@ impl Actor for Link {
 /// # Examples
 ///
 /// ```
-/// pykka_core::conformance::stress::blocking_chain(pykka_thread::ThreadRuntime::default(), 8);
+/// pykka_conformance::stress::blocking_chain(pykka_thread::ThreadRuntime::default(), 8);
 /// ```
 pub fn blocking_chain<R: Runtime>(rt: R, len: usize) {
     assert!(len > 0, "a chain has at least one link");

@@ -18,10 +18,10 @@
 
 use log::Level;
 
-use crate::conformance::support::{
+use crate::support::{
     Cmd, Events, Fault, Faults, Fixture, Plain, Probe, TIMEOUT, log_capture, wait_for,
 };
-use crate::{AskError, Runtime};
+use pykka_core::{AskError, Runtime};
 
 /// §2.5.2: the default `on_receive` logs one WARNING.
 pub fn unexpected_messages_are_logged<R: Runtime>(rt: R) {

@@ -8,10 +8,10 @@
 //!   daemon thread (see `pykka_thread`'s crate docs). What can be checked is tested
 //!   instead: one thread per actor, and the builder's name prefix and stack size.
 
-use pykka_core::conformance::support::{Cmd, Events, Fixture, Probe, TIMEOUT};
+use pykka_conformance::support::{Cmd, Events, Fixture, Probe, TIMEOUT};
 use pykka_thread::ThreadRuntime;
 
-pykka_core::suite!(ThreadRuntime::default());
+pykka_conformance::suite!(ThreadRuntime::default());
 
 fn thread_name() -> Cmd {
     Cmd::Run(Box::new(|_| {

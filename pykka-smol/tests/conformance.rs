@@ -1,11 +1,11 @@
 //! The conformance suite on the smol backend (default worker count), plus the shared
 //! blocking chain on one and two workers.
 
-pykka_core::suite!(pykka_smol::SmolRuntime::default());
+pykka_conformance::suite!(pykka_smol::SmolRuntime::default());
 
 #[test]
 fn conformance_blocking_chain_of_64_on_one_worker() {
-    pykka_core::conformance::stress::blocking_chain(
+    pykka_conformance::stress::blocking_chain(
         pykka_smol::SmolRuntime::builder().worker_threads(1).build(),
         64,
     );
@@ -13,7 +13,7 @@ fn conformance_blocking_chain_of_64_on_one_worker() {
 
 #[test]
 fn conformance_blocking_chain_of_64_on_two_workers() {
-    pykka_core::conformance::stress::blocking_chain(
+    pykka_conformance::stress::blocking_chain(
         pykka_smol::SmolRuntime::builder().worker_threads(2).build(),
         64,
     );

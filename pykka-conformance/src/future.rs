@@ -21,8 +21,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::conformance::support::{Cmd, Events, Fixture, Probe, TIMEOUT};
-use crate::{AskError, Failure, Reply, Runtime, get_all, get_all_timeout, park};
+use crate::support::{Cmd, Events, Fixture, Probe, TIMEOUT};
+use pykka_core::{AskError, Failure, Reply, Runtime, get_all, get_all_timeout, park};
 
 fn three() -> [Reply<u32>; 3] {
     [Reply::new(), Reply::new(), Reply::new()]

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use crate::{Actor, ActorRef, ActorRegistry, Context, Event, Failure, Reply, Runtime};
+use pykka_core::{Actor, ActorRef, ActorRegistry, Context, Event, Failure, Reply, Runtime};
 
 /// The bound of every wait that is expected to succeed: a bug fails the case after
 /// this long instead of hanging it.
@@ -16,7 +16,18 @@ pub const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Waits (bounded by [`TIMEOUT`]) until `event` is set, failing the case otherwise.
 pub fn wait_for(event: &Event, what: &str) {
-    assert!(event.wait_timeout(TIMEOUT), "timed out waiting for {what}");
+    assert!(
+        event.wait_timeout(TIMEOUT),
+        "timed out waiting for {what} (usually a message lost by the inbox, or a wait \
+         that blocked the thread of the context that should have set it)"
+    );
+}
+
+/// Puts the calling case under the watchdog (see [`CASE_LIMIT`]) until the returned
+/// value is dropped, for a case that cannot hold a [`Fixture`] (one that drops its
+/// runtime value, say).
+pub fn watch() -> impl Drop {
+    Watchdog::get().enter()
 }
 
 /// How long one case may hold a [`Fixture`] before the watchdog ends the process.
@@ -64,7 +75,11 @@ impl Watchdog {
                         let _ = writeln!(
                             std::io::stderr(),
                             "conformance case `{case}` still runs after {CASE_LIMIT:?}: \
-                             a wait hangs; aborting the test process"
+                             a wait hangs (usually an unbounded wait inside an actor that \
+                             blocked its executor worker or coroutine thread instead of \
+                             parking its own context, or an ask whose envelope was never \
+                             dropped: check the inbox's closing rule); aborting the test \
+                             process"
                         );
                         std::process::abort();
                     }

@@ -2,4 +2,4 @@
 
 mod common;
 
-pykka_core::suite!(common::green_runtime());
+pykka_conformance::suite!(common::build(pykka_green::GreenRuntime::builder()).unwrap());

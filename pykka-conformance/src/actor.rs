@@ -14,8 +14,8 @@
 //!   keep running.
 //! - Pykka's `become`/`unbecome` tests are not in 4.5's suite and have no port.
 
-use crate::conformance::support::{Cmd, Events, Fault, Faults, Fixture, Probe, TIMEOUT, wait_for};
-use crate::{Actor, AnyActorRef, AskError, DeadKind, Event, Runtime};
+use crate::support::{Cmd, Events, Fault, Faults, Fixture, Probe, TIMEOUT, wait_for};
+use pykka_core::{Actor, AnyActorRef, AskError, DeadKind, Event, Runtime};
 
 /// §2.1.1: an ask queued behind a stop request fails with `ActorDeadError`.
 pub fn messages_left_in_queue_after_actor_stops_receive_an_error<R: Runtime>(rt: R) {

@@ -1,5 +1,5 @@
 //! The conformance suite: Pykka's own test suite, ported, plus the behaviours a port
-//! must get right, run against any [`Runtime`](crate::Runtime).
+//! must get right, run against any [`Runtime`](pykka_core::Runtime).
 //!
 //! Every case is an ordinary generic function, `pub fn case_name<R: Runtime>(rt: R)`,
 //! in a module that mirrors one of Pykka's test files ([`actor`], [`actor_ref`],
@@ -8,7 +8,7 @@
 //! deadlines around replies) and [`stress`] (races and blocking chains). A case
 //! panics when the runtime breaks the contract; every wait in it is bounded, so a
 //! broken backend fails in seconds instead of hanging. Each case uses a registry of
-//! its own, never [`ActorRegistry::global`](crate::ActorRegistry::global), so cases
+//! its own, never [`ActorRegistry::global`](pykka_core::ActorRegistry::global), so cases
 //! run in parallel.
 //!
 //! Case names are Pykka's test names without `test_` (`grep
@@ -17,11 +17,11 @@
 //!
 //! # Running the suite for a backend
 //!
-//! Enable this crate's `conformance` feature in the backend's dev-dependencies and
-//! write one line in an integration test file (say `tests/conformance.rs`):
+//! Add this crate to the backend's dev-dependencies and write one line in an
+//! integration test file (say `tests/conformance.rs`):
 //!
 //! ```ignore
-//! pykka_core::suite!(my_backend::MyRuntime::default());
+//! pykka_conformance::suite!(my_backend::MyRuntime::default());
 //! ```
 //!
 //! [`suite!`](crate::suite) expands to one `#[test]` per case, each calling the case
@@ -36,7 +36,7 @@
 //! returning early, which would report a pass):
 //!
 //! ```ignore
-//! pykka_core::suite!(my_backend::MyRuntime::default(); ignore {
+//! pykka_conformance::suite!(my_backend::MyRuntime::default(); ignore {
 //!     blocking_chain_of_64: "the executor has 8 workers and no hand-off yet",
 //! });
 //! ```
@@ -52,6 +52,7 @@
 
 pub mod actor;
 pub mod actor_ref;
+pub mod contract;
 pub mod edges;
 pub mod faults;
 pub mod future;
@@ -65,11 +66,11 @@ pub mod support;
 /// evaluating `$runtime`.
 ///
 /// `suite!(expr)` runs every case; `suite!(expr; ignore { case: "reason", ... })` marks
-/// the named cases `#[ignore = "reason"]`. See [`conformance`](crate::conformance) for
+/// the named cases `#[ignore = "reason"]`. See the [crate docs](crate) for
 /// details.
 ///
 /// ```ignore
-/// pykka_core::suite!(pykka_thread::ThreadRuntime::default());
+/// pykka_conformance::suite!(pykka_thread::ThreadRuntime::default());
 /// ```
 #[macro_export]
 macro_rules! suite {
@@ -94,14 +95,14 @@ macro_rules! __pykka_suite_impl {
                     #[test]
                     #[ignore = $reason]
                     fn $case() {
-                        $crate::conformance::$d module::$case($runtime)
+                        $crate::$d module::$case($runtime)
                     }
                 };
             )*
             ($d module:ident :: $d name:ident) => {
                 #[test]
                 fn $d name() {
-                    $crate::conformance::$d module::$d name($runtime)
+                    $crate::$d module::$d name($runtime)
                 }
             };
         }
@@ -110,6 +111,42 @@ macro_rules! __pykka_suite_impl {
             $(let _ = $case;)*
         };
         $crate::__pykka_suite_cases!(__pykka_case);
+    };
+}
+
+/// Expands to one `#[test]` per cross-runtime case of [`contract::cross`], in a module
+/// named `$name`, each run with fresh runtimes made by evaluating `$a` and `$b` again
+/// (the expressions are resolved in the calling module).
+///
+/// A backend runs it against each built-in backend (and against itself), in both
+/// orders, so that its actors and theirs wait for each other correctly:
+///
+/// ```ignore
+/// pykka_conformance::cross_suite!(mine_then_thread; MyRuntime::default(), pykka_thread::ThreadRuntime::default());
+/// pykka_conformance::cross_suite!(thread_then_mine; pykka_thread::ThreadRuntime::default(), MyRuntime::default());
+/// ```
+#[macro_export]
+macro_rules! cross_suite {
+    ($name:ident; $a:expr, $b:expr $(,)?) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[test]
+            fn actors_wait_for_each_other() {
+                $crate::contract::cross::actors_wait_for_each_other($a, $b)
+            }
+
+            #[test]
+            fn alternating_chain_of_32() {
+                $crate::contract::cross::alternating_chain_of_32($a, $b)
+            }
+
+            #[test]
+            fn events_replies_and_stops_cross() {
+                $crate::contract::cross::events_replies_and_stops_cross($a, $b)
+            }
+        }
     };
 }
 
@@ -255,6 +292,9 @@ macro_rules! __pykka_suite_cases {
         $m!(edges::deadlines_bound_get_hooks);
         $m!(edges::only_the_actor_completes_its_reply);
         $m!(edges::panicking_waker_of_an_asker_harms_nobody);
+        $m!(contract::hooks_may_wait_for_other_actors);
+        $m!(contract::a_thousand_blocked_handlers_all_finish);
+        $m!(contract::actors_outlive_the_dropped_runtime_value);
         $m!(stress::asks_racing_with_stop_all_end);
         $m!(stress::blocking_chain_of_64);
         $m!(stress::benchmark_operations_run_ten_times);

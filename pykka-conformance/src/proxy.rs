@@ -18,8 +18,8 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
-use crate::conformance::support::{Events, Fixture, TIMEOUT, Target, wait_for};
-use crate::{AskError, DeadKind, Proxy, Runtime};
+use crate::support::{Events, Fixture, TIMEOUT, Target, wait_for};
+use pykka_core::{AskError, DeadKind, Proxy, Runtime};
 
 fn proxy<R: Runtime>(fx: &Fixture<R>, events: &Events) -> Proxy<Target> {
     fx.start(Target::new(events)).proxy().unwrap()

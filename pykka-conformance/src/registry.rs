@@ -18,8 +18,8 @@ use std::collections::HashSet;
 use std::marker::PhantomData;
 use std::sync::{Arc, Mutex};
 
-use crate::conformance::support::{CollectorA, CollectorB, Events, Fixture, Probe, TIMEOUT};
-use crate::{Actor, ActorRef, AnyActorRef, Context, Failure, Runtime};
+use crate::support::{CollectorA, CollectorB, Events, Fixture, Probe, TIMEOUT};
+use pykka_core::{Actor, ActorRef, AnyActorRef, Context, Failure, Runtime};
 
 fn contains<A: Actor>(all: &[AnyActorRef], actor: &ActorRef<A>) -> bool {
     all.contains(&AnyActorRef::from(actor))

@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context as TaskContext, Wake, Waker};
 use std::time::{Duration, Instant};
 
-use crate::conformance::support::{Cmd, Events, Fixture, Probe, TIMEOUT};
-use crate::{AskError, Event, Failure, Reply, Runtime, get_all_timeout};
+use crate::support::{Cmd, Events, Fixture, Probe, TIMEOUT};
+use pykka_core::{AskError, Event, Failure, Reply, Runtime, get_all_timeout};
 
 fn ping<R: Runtime>(fx: &Fixture<R>) -> Reply<String> {
     fx.start(Probe::new(&Events::new()))

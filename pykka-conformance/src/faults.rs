@@ -19,12 +19,12 @@ use std::time::Duration;
 
 use log::Level;
 
-use crate::conformance::support::{
+use crate::support::{
     Cmd, Events, Fault, Faults, Fixture, Probe, TIMEOUT, Target, log_capture, wait_for,
 };
-use crate::{Actor, AskError, Context, DeadKind, Event, Failure, Reply, Runtime};
+use pykka_core::{Actor, AskError, Context, DeadKind, Event, Failure, Reply, Runtime};
 
-fn busy(actor: &crate::ActorRef<Probe>) -> Event {
+fn busy(actor: &pykka_core::ActorRef<Probe>) -> Event {
     let release = Event::new();
     actor.tell(Cmd::Wait(release.clone())).unwrap();
     release
