@@ -11,7 +11,7 @@ use pykka_green::{ConfigError, GreenRuntime};
 
 /// Every test of this process claims one worker first, whatever the test order.
 fn rt() -> GreenRuntime {
-    common::build_green(GreenRuntime::builder().workers(1)).unwrap()
+    common::build_green(GreenRuntime::builder().worker_threads(1)).unwrap()
 }
 
 common::worker_count_tests!(rt());
@@ -60,8 +60,8 @@ fn the_worker_count_is_process_wide_and_first_claim_wins() {
     let _ = rt();
     assert_eq!(GreenRuntime::worker_count(), 1);
     // Asking again for the same count is fine; for another is a clear error.
-    assert!(common::build_green(GreenRuntime::builder().workers(1)).is_ok());
-    let err = common::build_green(GreenRuntime::builder().workers(2)).unwrap_err();
+    assert!(common::build_green(GreenRuntime::builder().worker_threads(1)).is_ok());
+    let err = common::build_green(GreenRuntime::builder().worker_threads(2)).unwrap_err();
     assert_eq!(
         err,
         ConfigError::WorkersMismatch {

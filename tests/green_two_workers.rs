@@ -9,7 +9,7 @@ use pykka_green::{ConfigError, GreenRuntime};
 
 /// Every test of this process claims two workers first, whatever the test order.
 fn rt() -> GreenRuntime {
-    common::build_green(GreenRuntime::builder().workers(2)).unwrap()
+    common::build_green(GreenRuntime::builder().worker_threads(2)).unwrap()
 }
 
 common::worker_count_tests!(rt());
@@ -46,7 +46,7 @@ fn a_coroutine_keeps_its_identity_when_it_moves_between_workers() {
 fn the_worker_count_is_process_wide_and_first_claim_wins() {
     let _ = rt();
     assert_eq!(GreenRuntime::worker_count(), 2);
-    let err = common::build_green(GreenRuntime::builder().workers(1)).unwrap_err();
+    let err = common::build_green(GreenRuntime::builder().worker_threads(1)).unwrap_err();
     assert_eq!(
         err,
         ConfigError::WorkersMismatch {
@@ -55,7 +55,7 @@ fn the_worker_count_is_process_wide_and_first_claim_wins() {
         }
     );
     assert_eq!(
-        common::build_green(GreenRuntime::builder().workers(0)).unwrap_err(),
+        common::build_green(GreenRuntime::builder().worker_threads(0)).unwrap_err(),
         ConfigError::ZeroWorkers
     );
     assert_eq!(

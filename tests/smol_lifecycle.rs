@@ -37,7 +37,7 @@ impl Actor for WhereAmI {
 fn handlers_run_on_the_runtime_s_named_threads() {
     let rt = SmolRuntime::builder()
         .worker_threads(2)
-        .thread_name("smolnames")
+        .thread_name_prefix("smolnames")
         .build();
     let a = WhereAmI.start(&rt).unwrap();
     let name = a.ask_timeout((), WAIT).unwrap();

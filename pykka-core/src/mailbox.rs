@@ -64,7 +64,7 @@ use crate::sync::{AtomicBool, Mutex, MutexGuard};
 
 /// How long a receiver may keep looking at an empty mailbox (yielding in between) after
 /// a message from a plain thread, before it parks. See [`MailboxReceiver::last_was_foreign`].
-pub const FOREIGN_LOOK: Duration = Duration::from_micros(20);
+const FOREIGN_LOOK: Duration = Duration::from_micros(20);
 
 /// Above this capacity (in messages), a drained receive buffer is freed rather than
 /// kept for the next batch, so that one burst does not pin its memory for the actor's
@@ -367,7 +367,7 @@ impl<M> MailboxReceiver<M> {
 
     /// [`recv`](Self::recv) with the look of a coroutine backend: when the newest
     /// message came through [`MailboxSender::send_foreign`] and nothing else is queued,
-    /// look at the mailbox for up to [`FOREIGN_LOOK`], calling `yield_now` (which lets
+    /// look at the mailbox for up to 20 µs, calling `yield_now` (which lets
     /// the worker run its other coroutines) in between, before parking.
     ///
     /// Why: a parked coroutine or task lets its worker thread sleep, and waking that
@@ -445,7 +445,7 @@ impl<M> MailboxReceiver<M> {
 
     /// Whether the newest message taken from the shared queue came through
     /// [`MailboxSender::send_foreign`]. A receiver that finds its mailbox empty after
-    /// such a message may look at it for up to [`FOREIGN_LOOK`], yielding in between,
+    /// such a message may look at it for up to 20 µs, yielding in between,
     /// before it parks: waking a parked coroutine or task from a plain thread goes
     /// through the kernel, while a thread that talks to an actor usually sends its
     /// next message within a microsecond or two.

@@ -1,4 +1,4 @@
-//! The process-wide worker count, and the errors of [`GreenRuntimeBuilder::try_build`].
+//! The process-wide worker count, and the errors of [`GreenRuntimeBuilder::build`].
 //!
 //! may has one scheduler per process, started by the first coroutine spawn, with the
 //! worker count that its global configuration holds at that moment; later changes
@@ -6,7 +6,7 @@
 //! once, by the first runtime built with an explicit count or, failing that, by the
 //! first actor start, and every later explicit request must match it.
 //!
-//! [`GreenRuntimeBuilder::try_build`]: crate::GreenRuntimeBuilder::try_build
+//! [`GreenRuntimeBuilder::build`]: crate::GreenRuntimeBuilder::build
 
 use std::fmt;
 use std::sync::{Mutex, PoisonError};
@@ -62,14 +62,14 @@ pub(crate) fn fix_workers() -> usize {
     *claimed.get_or_insert_with(|| may::config().get_workers())
 }
 
-/// Why [`GreenRuntimeBuilder::try_build`](crate::GreenRuntimeBuilder::try_build)
+/// Why [`GreenRuntimeBuilder::build`](crate::GreenRuntimeBuilder::build)
 /// refused the settings.
 ///
 /// ```
 /// use pykka_green::{ConfigError, GreenRuntime};
 ///
 /// // SAFETY: `workers(0)` is refused, so there is no runtime to start actors on.
-/// let err = unsafe { GreenRuntime::builder().workers(0).try_build() }.unwrap_err();
+/// let err = unsafe { GreenRuntime::builder().worker_threads(0).build() }.unwrap_err();
 /// assert_eq!(err, ConfigError::ZeroWorkers);
 /// assert_eq!(err.to_string(), "a green runtime needs at least one worker thread");
 /// ```

@@ -24,7 +24,7 @@
 //! would then be used on the wrong thread, which is undefined behaviour. may therefore
 //! makes spawning a coroutine `unsafe`, and pykka-green passes that obligation on to
 //! whoever makes a runtime: [`GreenRuntime::new`] and
-//! [`GreenRuntimeBuilder::try_build`] are `unsafe fn`s, whose `# Safety` sections state
+//! [`GreenRuntimeBuilder::build`] are `unsafe fn`s, whose `# Safety` sections state
 //! what the actors started on the runtime must never do. There is no safe way to make
 //! a `GreenRuntime` (no `Default`), so `pykka::DefaultRuntime` is never green.
 //!
@@ -63,11 +63,11 @@
 //!
 //! [`GreenRuntime::builder`]:
 //!
-//! - [`workers`](GreenRuntimeBuilder::workers): may's worker threads (default: one per
+//! - [`worker_threads`](GreenRuntimeBuilder::worker_threads): may's worker threads (default: one per
 //!   CPU). may has one scheduler per process, so this is **process-wide and
 //!   first-claim-wins**: the first runtime built with an explicit count claims it (or,
 //!   if none did, the first actor start fixes may's configured count), and a later
-//!   [`try_build`](GreenRuntimeBuilder::try_build) asking for another count returns
+//!   [`build`](GreenRuntimeBuilder::build) asking for another count returns
 //!   [`ConfigError::WorkersMismatch`]. Runtimes built without a count use the
 //!   process's. Configure it once, early, typically in `main`.
 //! - [`stack_size`](GreenRuntimeBuilder::stack_size): bytes per coroutine, **per
@@ -137,13 +137,13 @@
 //! use pykka_green::{ConfigError, GreenRuntime};
 //!
 //! let n = GreenRuntime::worker_count();
-//! let builder = GreenRuntime::builder().workers(n).stack_size(128 * 1024);
+//! let builder = GreenRuntime::builder().worker_threads(n).stack_size(128 * 1024);
 //! // SAFETY: no actor is ever started on this runtime, so no actor can break the
 //! // contract.
-//! let rt = unsafe { builder.try_build() }.unwrap();
+//! let rt = unsafe { builder.build() }.unwrap();
 //! assert_eq!(rt.stack_size(), 128 * 1024);
 //! // SAFETY: this fails (another worker count), so there is no runtime to misuse.
-//! let other = unsafe { GreenRuntime::builder().workers(n + 1).try_build() };
+//! let other = unsafe { GreenRuntime::builder().worker_threads(n + 1).build() };
 //! assert!(matches!(other, Err(ConfigError::WorkersMismatch { .. })));
 //! ```
 //!
@@ -170,7 +170,7 @@ pub use pykka_core;
 ///
 /// Made only with `unsafe`: [`GreenRuntime::new`] (may's worker count, one per CPU
 /// unless already claimed, and [`DEFAULT_STACK_SIZE`]) or
-/// [`GreenRuntime::builder`] and [`GreenRuntimeBuilder::try_build`].
+/// [`GreenRuntime::builder`] and [`GreenRuntimeBuilder::build`].
 ///
 /// ```
 /// // SAFETY: no actor is started on this runtime.
@@ -191,7 +191,7 @@ pub use pykka_core;
 /// ```
 ///
 /// ```compile_fail,E0133
-/// let rt = pykka_green::GreenRuntime::builder().try_build();
+/// let rt = pykka_green::GreenRuntime::builder().build();
 /// ```
 #[derive(Debug, Clone)]
 pub struct GreenRuntime {
@@ -255,14 +255,14 @@ impl GreenRuntime {
 }
 
 /// Settings for a [`GreenRuntime`]. Setting them is safe; making the runtime
-/// ([`try_build`](Self::try_build)) is `unsafe`.
+/// ([`build`](Self::build)) is `unsafe`.
 ///
 /// ```
 /// use pykka_green::GreenRuntime;
 ///
 /// let builder = GreenRuntime::builder().stack_size(128 * 1024);
 /// // SAFETY: no actor is started on this runtime.
-/// let rt = unsafe { builder.try_build() }.unwrap();
+/// let rt = unsafe { builder.build() }.unwrap();
 /// assert_eq!(rt.stack_size(), 128 * 1024);
 /// ```
 #[derive(Debug, Default, Clone)]
@@ -273,10 +273,16 @@ pub struct GreenRuntimeBuilder {
 
 impl GreenRuntimeBuilder {
     /// The number of may worker threads for the whole process (default: one per CPU).
-    /// See [`try_build`](Self::try_build) for why this is process-wide.
-    pub fn workers(mut self, workers: usize) -> Self {
+    /// See [`build`](Self::build) for why this is process-wide.
+    pub fn worker_threads(mut self, workers: usize) -> Self {
         self.workers = Some(workers);
         self
+    }
+
+    /// The former name of [`worker_threads`](Self::worker_threads).
+    #[deprecated(since = "0.1.1", note = "renamed worker_threads, as on every backend")]
+    pub fn workers(self, workers: usize) -> Self {
+        self.worker_threads(workers)
     }
 
     /// The stack size of this runtime's coroutines, in bytes, rounded up to a multiple
@@ -301,7 +307,25 @@ impl GreenRuntimeBuilder {
     ///
     #[doc = include_str!("safety.md")]
     #[allow(unsafe_code)] // an `unsafe fn`: its contract is the `# Safety` section
+    pub unsafe fn build(self) -> Result<GreenRuntime, ConfigError> {
+        self.make()
+    }
+
+    /// The former name of [`build`](Self::build).
+    ///
+    /// # Safety
+    ///
+    /// As for [`build`](Self::build).
+    #[deprecated(since = "0.1.1", note = "renamed build, as on every backend")]
+    #[allow(unsafe_code)] // an `unsafe fn` with `build`'s contract
     pub unsafe fn try_build(self) -> Result<GreenRuntime, ConfigError> {
+        // SAFETY: the caller keeps `build`'s contract (this function's `# Safety`).
+        unsafe { self.build() }
+    }
+
+    /// The runtime these settings make. Private: only `build`'s callers, who took on
+    /// its contract, may have one.
+    fn make(self) -> Result<GreenRuntime, ConfigError> {
         let stack_words = match self.stack_size {
             None => stack_words(DEFAULT_STACK_SIZE),
             Some(bytes) if bytes < MIN_STACK_SIZE => {

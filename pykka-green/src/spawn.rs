@@ -34,13 +34,13 @@ where
         //    is covered by the contract of the `unsafe fn` that made the runtime this
         //    coroutine belongs to: `spawn_coroutine` is called only from
         //    `GreenRuntime::spawn`, and every `GreenRuntime` comes from
-        //    `GreenRuntime::new` or `GreenRuntimeBuilder::try_build` (or is a clone of
+        //    `GreenRuntime::new` or `GreenRuntimeBuilder::build` (or is a clone of
         //    one), whose `# Safety` sections make the caller promise exactly this.
         // 2. Stack overflow: the stack is a fixed mmap with a guard page, so an
         //    overflow faults rather than corrupting memory; generator's handler then
         //    abandons the coroutine, and `overflow::watch` below aborts the process
         //    when may drops the abandoned coroutine's local storage. The size is the
-        //    user's documented knob, validated in `try_build`.
+        //    user's documented knob, validated in `build`.
         // pykka never blocks a worker thread itself: every wait goes through the probe
         // and parks the coroutine. The closure is `Send + 'static`, as may requires.
         unsafe {

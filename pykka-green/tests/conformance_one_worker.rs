@@ -4,4 +4,6 @@
 
 mod common;
 
-pykka_conformance::suite!(common::build(pykka_green::GreenRuntime::builder().workers(1)).unwrap());
+pykka_conformance::suite!(
+    common::build(pykka_green::GreenRuntime::builder().worker_threads(1)).unwrap()
+);

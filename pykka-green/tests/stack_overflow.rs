@@ -73,7 +73,7 @@ fn small_stack() -> GreenRuntime {
     let builder = GreenRuntime::builder().stack_size(MIN_STACK_SIZE);
     // SAFETY: the actors of this file (`Deep`, `Big`) hold no guard or thread-local
     // borrow, never wait and never look at their thread; they only recurse.
-    unsafe { builder.try_build() }.unwrap()
+    unsafe { builder.build() }.unwrap()
 }
 
 fn default_stack() -> GreenRuntime {

@@ -55,7 +55,7 @@
 //! [`SmolRuntime::builder`]:
 //! - [`worker_threads`](SmolRuntimeBuilder::worker_threads): threads running the
 //!   executor (default: [`std::thread::available_parallelism`]);
-//! - [`thread_name`](SmolRuntimeBuilder::thread_name): a prefix for their names
+//! - [`thread_name_prefix`](SmolRuntimeBuilder::thread_name_prefix): a prefix for their names
 //!   (default `pykka-smol`, threads `pykka-smol-N`);
 //! - [`stack_size`](SmolRuntimeBuilder::stack_size): their stack size (handlers run
 //!   on them);
@@ -83,10 +83,14 @@
 //!
 //! # Threads and shutdown
 //!
-//! Worker threads start with the first actor (or task) and run while any clone of the
-//! runtime or any of its actors is alive: an actor keeps its runtime alive, so
-//! dropping the runtime value does not stop running actors. Once the runtime and all
-//! its actors are gone, the threads exit ([`SmolRuntime::stopped`] is set then).
+//! [`SmolRuntime::default()`](SmolRuntime::default) is one runtime shared by the whole
+//! process, made on first use: its threads start with its first actor and live as long
+//! as the process (or until it is shut down). A runtime from
+//! [`SmolRuntime::builder`] is private: its worker threads start with the first actor
+//! (or task) and run while any clone of the runtime or any of its actors is alive: an
+//! actor keeps its runtime alive, so dropping the runtime value does not stop running
+//! actors. Once the runtime and all its actors are gone, the threads exit
+//! ([`SmolRuntime::stopped`] is set then).
 //! [`SmolRuntime::shutdown`] stops at once: every actor's inbox is closed (pending
 //! asks fail with `ActorDeadError`), handlers that are running finish, and the threads
 //! exit once no handler of the runtime is blocked any more.
@@ -135,7 +139,7 @@ mod pool;
 use std::fmt;
 use std::future::Future;
 use std::io;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use pykka_core::{Actor, ActorLoop, Envelope, Event, Runtime};
@@ -159,8 +163,8 @@ pub const DEFAULT_MAX_BLOCKING_THREADS: usize = 512;
 const BATCH: usize = 64;
 
 /// Runs every actor as a task on a smol executor. Cheap to clone (clones share the
-/// executor and its threads); `Default` owns an executor with one worker thread per
-/// core.
+/// executor and its threads); `Default` is the process's shared runtime, with one
+/// worker thread per core.
 ///
 /// See the [crate docs](crate) for the threads' lifetime and for blocking handlers.
 #[derive(Clone)]
@@ -197,16 +201,44 @@ impl fmt::Debug for SmolRuntime {
     }
 }
 
+/// The process's shared runtime of `SmolRuntime::default()`, made when first needed.
+static SHARED: Mutex<Option<SmolRuntime>> = Mutex::new(None);
+
 impl Default for SmolRuntime {
+    /// The process's shared runtime: one executor with one worker thread per core,
+    /// made by the first call (its threads start with its first actor) and handed out
+    /// to every later call, so that `X.start(&SmolRuntime::default())` in a loop does
+    /// not make a pool per actor. Once it is [shut down](Self::shutdown), the next call
+    /// makes a new one. For a runtime of your own (other settings, or one you shut down
+    /// without touching other users), use [`SmolRuntime::builder`].
+    ///
+    /// ```
+    /// use pykka_smol::SmolRuntime;
+    /// assert!(SmolRuntime::default().same_as(&SmolRuntime::default()));
+    /// assert!(!SmolRuntime::builder().build().same_as(&SmolRuntime::default()));
+    /// ```
     fn default() -> Self {
-        SmolRuntime::builder().build()
+        let mut shared = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+        match &*shared {
+            Some(rt) if !rt.is_shut_down() => rt.clone(),
+            _ => {
+                let rt = SmolRuntime::builder().build();
+                *shared = Some(rt.clone());
+                rt
+            }
+        }
     }
 }
 
 impl SmolRuntime {
-    /// A runtime with the default settings (no thread starts before the first actor).
+    /// The process's shared runtime, as [`Default`]: see there.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Whether `self` and `other` are the same runtime (clones of one value).
+    pub fn same_as(&self, other: &SmolRuntime) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
     }
 
     /// A builder for a runtime with other settings.
@@ -362,7 +394,7 @@ impl SmolRuntime {
 /// use std::time::Duration;
 /// let rt = pykka_smol::SmolRuntime::builder()
 ///     .worker_threads(4)
-///     .thread_name("audio")
+///     .thread_name_prefix("audio")
 ///     .stack_size(1 << 20)
 ///     .spare_keep_alive(Duration::from_secs(1))
 ///     .build();
@@ -396,9 +428,18 @@ impl SmolRuntimeBuilder {
     }
 
     /// A prefix for thread names: `prefix-N` (default `pykka-smol`).
-    pub fn thread_name(mut self, prefix: impl Into<String>) -> Self {
+    pub fn thread_name_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.config.name = prefix.into();
         self
+    }
+
+    /// The former name of [`thread_name_prefix`](Self::thread_name_prefix).
+    #[deprecated(
+        since = "0.1.1",
+        note = "renamed thread_name_prefix, as on every backend"
+    )]
+    pub fn thread_name(self, prefix: impl Into<String>) -> Self {
+        self.thread_name_prefix(prefix)
     }
 
     /// The stack size of the runtime's threads, in bytes (default: the platform's,

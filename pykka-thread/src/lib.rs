@@ -84,7 +84,7 @@ impl ThreadRuntime {
 /// ```
 /// let rt = pykka_thread::ThreadRuntime::builder()
 ///     .stack_size(512 * 1024)
-///     .name_prefix("audio")
+///     .thread_name_prefix("audio")
 ///     .build();
 /// # drop(rt);
 /// ```
@@ -102,9 +102,18 @@ impl ThreadRuntimeBuilder {
     }
 
     /// A prefix for thread names: `prefix-TypeName-N`.
-    pub fn name_prefix(mut self, prefix: impl Into<String>) -> Self {
+    pub fn thread_name_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.config.name_prefix = Some(prefix.into());
         self
+    }
+
+    /// The former name of [`thread_name_prefix`](Self::thread_name_prefix).
+    #[deprecated(
+        since = "0.1.1",
+        note = "renamed thread_name_prefix, as on every backend"
+    )]
+    pub fn name_prefix(self, prefix: impl Into<String>) -> Self {
+        self.thread_name_prefix(prefix)
     }
 
     /// The runtime.

@@ -47,7 +47,7 @@ fn each_actor_has_a_thread_of_its_own() {
 #[test]
 fn builder_options_apply_to_actor_threads() {
     let rt = ThreadRuntime::builder()
-        .name_prefix("audio")
+        .thread_name_prefix("audio")
         .stack_size(256 * 1024)
         .build();
     let fx = Fixture::new(rt);

@@ -34,7 +34,7 @@ pub fn build_green(
 ) -> Result<pykka_green::GreenRuntime, pykka_green::ConfigError> {
     // SAFETY: the same actors as for `green_runtime`, under the same argument (see its
     // doc comment).
-    unsafe { builder.try_build() }
+    unsafe { builder.build() }
 }
 
 /// How a [`Link`] waits for the next link's answer.
