@@ -22,7 +22,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::support::{Cmd, Events, Fixture, Probe, TIMEOUT};
-use pykka_core::{AskError, Failure, Reply, Runtime, get_all, get_all_timeout, park};
+use pykka_core::rt::park;
+use pykka_core::{AskError, Failure, Reply, Runtime, get_all, get_all_timeout};
 
 fn three() -> [Reply<u32>; 3] {
     [Reply::new(), Reply::new(), Reply::new()]

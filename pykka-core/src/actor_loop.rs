@@ -7,7 +7,8 @@ use std::sync::atomic::Ordering;
 
 use crate::error::AskError;
 use crate::reply::Completer;
-use crate::{Actor, ActorRef, Context, Failure, park};
+use crate::rt::park;
+use crate::{Actor, ActorRef, Context, Failure};
 
 /// One message in an actor's inbox. Opaque: backends only move it from the inbox to
 /// [`ActorLoop::handle`].
@@ -263,7 +264,7 @@ impl<A: Actor> ActorLoop<A> {
     /// messages it stays marked as "inside this actor" (for the self-wait checks). So
     /// call it only where nothing else runs on that context meanwhile: on a thread of
     /// its own, or on a coroutine of a backend whose probe gives coroutines their own
-    /// [`context_id`](crate::park::ContextProbe::context_id). Executor tasks that share
+    /// [`context_id`](crate::rt::park::ContextProbe::context_id). Executor tasks that share
     /// worker threads drive the loop with [`handle`](Self::handle), one step at a time.
     pub fn run_blocking<I>(
         mut self,

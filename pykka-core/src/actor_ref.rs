@@ -11,9 +11,10 @@ use std::time::{Duration, Instant};
 use crate::actor_loop::{Envelope, Msg};
 use crate::error::{ActorDeadError, AskError, DeadKind, DeadlockError, TimeoutError};
 use crate::reply::Completer;
+use crate::rt::park;
 use crate::runtime::InboxSender;
 use crate::waiters::deadline_after;
-use crate::{Actor, Proxy, Reply, park};
+use crate::{Actor, Proxy, Reply};
 
 use uuid::Uuid;
 

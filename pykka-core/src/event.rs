@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant};
 
-use crate::park::wait_until;
+use crate::rt::park::wait_until;
 use crate::sync::{Mutex, MutexGuard};
 use crate::waiters::{WaitKey, Waiters, deadline_after, wake_all};
 

@@ -70,18 +70,16 @@ mod any_ref;
 mod error;
 mod event;
 mod failure;
-pub mod mailbox;
-pub mod park;
 mod proxy;
 mod registry;
 mod reply;
+pub mod rt;
 mod runtime;
 mod sync;
 mod typed_proxy;
 mod waiters;
 
 pub use actor::{Actor, Context};
-pub use actor_loop::{ActorLoop, Envelope};
 pub use actor_ref::ActorRef;
 pub use any_ref::AnyActorRef;
 pub use error::{
@@ -92,4 +90,4 @@ pub use failure::Failure;
 pub use proxy::Proxy;
 pub use registry::ActorRegistry;
 pub use reply::{Reply, get_all, get_all_timeout};
-pub use runtime::{InboxSender, Runtime};
+pub use runtime::Runtime;

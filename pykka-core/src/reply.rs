@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 use crate::Failure;
 use crate::actor_ref::Origin;
 use crate::error::{ActorDeadError, AskError, DeadKind, DeadlockError, SetError, TimeoutError};
-use crate::park::wait_until_hinted;
+use crate::rt::park::wait_until_hinted;
 use crate::sync::{AtomicBool, Mutex, MutexGuard};
 use crate::waiters::{WaitKey, Waiters, deadline_after, time_left, wake_all};
 

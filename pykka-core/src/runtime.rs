@@ -2,7 +2,8 @@
 
 use std::io;
 
-use crate::{Actor, ActorLoop, Envelope};
+use crate::Actor;
+use crate::rt::{ActorLoop, Envelope};
 
 /// A backend that runs actors: it makes inboxes and schedules actor loops.
 ///
@@ -13,12 +14,12 @@ use crate::{Actor, ActorLoop, Envelope};
 /// |-------------------------|---------------------------------------------------------|
 /// | `_create_actor_inbox()` | [`Runtime::inbox`], with the [`Sender`](Runtime::Sender) and [`Receiver`](Runtime::Receiver) types |
 /// | `_start_actor_loop()`   | [`Runtime::spawn`], which drives an [`ActorLoop`]       |
-/// | `_create_future()`, `Event` | core's [`Reply`](crate::Reply) and [`Event`](crate::Event), which wait through the backend's [`Park`](crate::park::Park) |
+/// | `_create_future()`, `Event` | core's [`Reply`](crate::Reply) and [`Event`](crate::Event), which wait through the backend's [`Park`](crate::rt::park::Park) |
 ///
 /// Replies and events are core types on purpose: a wait must park *the waiter's*
 /// context (a green actor waiting for a thread actor parks its coroutine), so the
 /// waiting strategy is picked where the wait happens, from the probes that backends
-/// register in [`park`](crate::park), and not by the runtime of the actor being waited
+/// register in [`park`](crate::rt::park), and not by the runtime of the actor being waited
 /// for.
 ///
 /// A runtime is a value (it can carry configuration such as a stack size or an
@@ -38,13 +39,13 @@ use crate::{Actor, ActorLoop, Envelope};
 /// - **The loop contract** of [`spawn`](Runtime::spawn), below.
 /// - **Waiting that fits the context**: if the backend's tasks must not block their OS
 ///   thread (coroutines, executor tasks), it registers a
-///   [`ContextProbe`](crate::park::ContextProbe) before its first actor runs.
+///   [`ContextProbe`](crate::rt::park::ContextProbe) before its first actor runs.
 /// - No "unsupported" errors: every operation of the trait works.
 ///
 /// # Implementing
 ///
 /// A new backend needs an inbox (any unbounded MPSC channel with the closing rule
-/// above; core's [`mailbox`](crate::mailbox) is one, and it waits through the probe
+/// above; core's [`mailbox`](crate::rt::mailbox) is one, and it waits through the probe
 /// below), a way to run a loop, and, if its tasks are not OS threads, a probe. Then it
 /// runs the whole conformance suite (the `pykka-conformance` crate, as a
 /// dev-dependency) with one line in its integration tests, and the cross-runtime cases
@@ -138,7 +139,7 @@ pub trait InboxSender<M>: Send + Sync + 'static {
     /// executor task woken from a plain thread) can use the hint to keep the actor
     /// looking at its inbox for a moment after handling such a message, because the
     /// waiting sender's next request usually follows within microseconds (see
-    /// [`mailbox`](crate::mailbox)). After a tell, the actor can park at once: a
+    /// [`mailbox`](crate::rt::mailbox)). After a tell, the actor can park at once: a
     /// stream of tells then wakes it once per batch instead of competing with it for
     /// every message. The default forgets the hint.
     fn send_awaited(&self, message: M) -> Result<(), M> {

@@ -12,8 +12,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
 
 use loom::thread;
-use pykka_core::mailbox::mailbox;
-use pykka_core::park::{self, Parker};
+use pykka_core::rt::mailbox::mailbox;
+use pykka_core::rt::park::{self, Parker};
 use pykka_core::{AskError, Reply};
 
 /// A model checker with a preemption bound, so that every model stays fast.

@@ -1,4 +1,4 @@
-//! The green inbox: core's [`mailbox`](pykka_core::mailbox), received by parking the
+//! The green inbox: core's [`mailbox`](pykka_core::rt::mailbox), received by parking the
 //! coroutine.
 //!
 //! may's own MPSC channel was the first inbox here. It needed a gate (a read-write
@@ -6,13 +6,13 @@
 //! and it allocates and zeroes two 64-slot queue blocks when it is made: more than
 //! half of the instructions of starting a green actor (callgrind), and most of an idle
 //! actor's heap. Core's mailbox allocates nothing before the first message and closes
-//! atomically by itself; its receive parks through core's [`park`](pykka_core::park),
+//! atomically by itself; its receive parks through core's [`park`](pykka_core::rt::park),
 //! which this crate's probe turns into a coroutine park.
 
 use std::fmt;
 
-use pykka_core::InboxSender;
-use pykka_core::mailbox::{self, MailboxReceiver, MailboxSender};
+use pykka_core::rt::InboxSender;
+use pykka_core::rt::mailbox::{self, MailboxReceiver, MailboxSender};
 
 /// Makes a new, open, unbounded inbox.
 pub(crate) fn inbox<M: Send + 'static>() -> (GreenSender<M>, GreenReceiver<M>) {

@@ -159,7 +159,8 @@ mod spawn;
 
 use std::io;
 
-use pykka_core::{Actor, ActorLoop, Envelope, Runtime};
+use pykka_core::rt::{ActorLoop, Envelope};
+use pykka_core::{Actor, Runtime};
 
 pub use config::{ConfigError, DEFAULT_STACK_SIZE, MIN_STACK_SIZE};
 pub use inbox::{GreenReceiver, GreenSender};

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use may::coroutine;
 use may::sync::Blocker;
-use pykka_core::park::{self, ContextProbe, Park, Parker};
+use pykka_core::rt::park::{self, ContextProbe, Park, Parker};
 
 use crate::overflow;
 

@@ -1,4 +1,4 @@
-//! The inbox of a smol actor: core's [`mailbox`](pykka_core::mailbox), awaited.
+//! The inbox of a smol actor: core's [`mailbox`](pykka_core::rt::mailbox), awaited.
 //!
 //! The first smol inbox was an unbounded async-channel. It met the closing rule only
 //! behind a wrapper (close, then drain, on drop), and every idle actor kept about
@@ -10,8 +10,8 @@
 
 use std::fmt;
 
-use pykka_core::InboxSender;
-use pykka_core::mailbox::{self, MailboxReceiver, MailboxSender};
+use pykka_core::rt::InboxSender;
+use pykka_core::rt::mailbox::{self, MailboxReceiver, MailboxSender};
 
 /// The sending half of a smol actor's inbox.
 ///
@@ -61,7 +61,7 @@ impl<M> SmolReceiver<M> {
 
 impl<M: Send + 'static> SmolReceiver<M> {
     /// Closes this inbox from outside (a runtime shutdown), without keeping it alive.
-    pub(crate) fn closer(&self) -> pykka_core::mailbox::MailboxCloser {
+    pub(crate) fn closer(&self) -> pykka_core::rt::mailbox::MailboxCloser {
         self.0.closer()
     }
 }

@@ -1,5 +1,5 @@
 //! The smol backend of pykka: every actor is a task on a [smol](https://docs.rs/smol)
-//! executor, with core's [`mailbox`](pykka_core::mailbox) as its inbox.
+//! executor, with core's [`mailbox`](pykka_core::rt::mailbox) as its inbox.
 //!
 //! # When to choose it
 //!
@@ -26,7 +26,7 @@
 //! and the program deadlocks (a chain of actors each asking the next is enough).
 //!
 //! This backend prevents that the way tokio's `block_in_place` does. Every pykka wait
-//! parks through [`pykka_core::park`]; on a worker thread of a [`SmolRuntime`] the
+//! parks through [`pykka_core::rt::park`]; on a worker thread of a [`SmolRuntime`] the
 //! park first hands the worker's place to another thread (an idle spare, or a new
 //! thread), so that the executor always has [`worker_threads`](SmolRuntimeBuilder::worker_threads)
 //! threads able to run tasks; then it parks the OS thread; when the wait ends, the
@@ -142,7 +142,8 @@ use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use pykka_core::{Actor, ActorLoop, Envelope, Event, Runtime};
+use pykka_core::rt::{ActorLoop, Envelope};
+use pykka_core::{Actor, Event, Runtime};
 use smol::{Executor, Task};
 
 pub use inbox::{SmolReceiver, SmolSender};

@@ -43,8 +43,8 @@ use std::time::{Duration, Instant};
 
 use async_channel::{Receiver, Sender};
 use pykka_core::Event;
-use pykka_core::mailbox::MailboxCloser;
-use pykka_core::park::{ContextProbe, Park, Parker, register_probe};
+use pykka_core::rt::mailbox::MailboxCloser;
+use pykka_core::rt::park::{ContextProbe, Park, Parker, register_probe};
 
 use crate::places::{Lend, Places, ShutDown, TakeBack, Wakeup};
 use smol::Executor;

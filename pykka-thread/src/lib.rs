@@ -50,7 +50,8 @@ use std::sync::Arc;
 use std::thread;
 
 use crossbeam_channel::{Receiver, Sender};
-use pykka_core::{Actor, ActorLoop, Envelope, InboxSender, Runtime};
+use pykka_core::rt::{ActorLoop, Envelope, InboxSender};
+use pykka_core::{Actor, Runtime};
 
 pub use pykka_core;
 

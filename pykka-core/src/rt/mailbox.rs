@@ -34,7 +34,7 @@
 //! # Examples
 //!
 //! ```
-//! use pykka_core::mailbox;
+//! use pykka_core::rt::mailbox;
 //!
 //! let (tx, mut rx) = mailbox::mailbox::<u32>();
 //! let tx2 = tx.clone();
@@ -59,7 +59,7 @@ use std::sync::{Arc, PoisonError, Weak};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
-use crate::park;
+use crate::rt::park;
 use crate::sync::{AtomicBool, Mutex, MutexGuard};
 
 /// How long a receiver may keep looking at an empty mailbox (yielding in between) after
@@ -103,7 +103,7 @@ impl<M> Shared<M> {
 /// # Examples
 ///
 /// ```
-/// let (tx, mut rx) = pykka_core::mailbox::mailbox();
+/// let (tx, mut rx) = pykka_core::rt::mailbox::mailbox();
 /// tx.send("hello").unwrap();
 /// assert_eq!(rx.try_recv(), Ok("hello"));
 /// ```
@@ -145,7 +145,7 @@ impl<M> MailboxSender<M> {
     /// # Examples
     ///
     /// ```
-    /// let (tx, rx) = pykka_core::mailbox::mailbox();
+    /// let (tx, rx) = pykka_core::rt::mailbox::mailbox();
     /// assert!(tx.send(1).is_ok());
     /// drop(rx);
     /// assert_eq!(tx.send(2), Err(2));
@@ -156,7 +156,7 @@ impl<M> MailboxSender<M> {
 
     /// [`send`](Self::send) from a context that is slow to wake the receiver from (a
     /// plain thread sending to a coroutine or an executor task) and that will probably
-    /// wait for an answer (see [`InboxSender::send_awaited`](crate::InboxSender::send_awaited)):
+    /// wait for an answer (see [`InboxSender::send_awaited`](crate::rt::InboxSender::send_awaited)):
     /// the receiver can see it with [`MailboxReceiver::last_was_foreign`] and look at
     /// its mailbox a little longer before it parks.
     ///
@@ -249,7 +249,7 @@ impl std::error::Error for TryRecvError {}
 /// an executor task would `.await` [`recv_async`](Self::recv_async)).
 ///
 /// ```
-/// use pykka_core::mailbox::{self, TryRecvError};
+/// use pykka_core::rt::mailbox::{self, TryRecvError};
 ///
 /// let (tx, mut rx) = mailbox::mailbox();
 /// tx.send_foreign("ask").unwrap(); // a thread that will wait for the answer
@@ -380,7 +380,7 @@ impl<M> MailboxReceiver<M> {
     /// # Examples
     ///
     /// ```
-    /// let (tx, mut rx) = pykka_core::mailbox::mailbox();
+    /// let (tx, mut rx) = pykka_core::rt::mailbox::mailbox();
     /// tx.send_foreign(1).unwrap();
     /// tx.send(2).unwrap();
     /// let mut yields = 0;
@@ -497,7 +497,7 @@ impl<M: Send + 'static> MailboxReceiver<M> {
     /// # Examples
     ///
     /// ```
-    /// let (tx, mut rx) = pykka_core::mailbox::mailbox();
+    /// let (tx, mut rx) = pykka_core::rt::mailbox::mailbox();
     /// let closer = rx.closer();
     /// tx.send(1).unwrap();
     /// assert!(closer.close());

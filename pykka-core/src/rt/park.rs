@@ -51,7 +51,7 @@ pub trait Park: Send + Sync + 'static {
 /// # Examples
 ///
 /// ```
-/// use pykka_core::park::Parker;
+/// use pykka_core::rt::park::Parker;
 ///
 /// let parker = Parker::current();
 /// parker.waker().wake_by_ref();
@@ -294,7 +294,7 @@ pub(crate) fn leave_loop(previous: u64) {
 /// use std::time::Instant;
 ///
 /// let mut n = 0;
-/// let out = pykka_core::park::wait_until(
+/// let out = pykka_core::rt::park::wait_until(
 ///     |cx| {
 ///         n += 1;
 ///         if n == 3 { Poll::Ready(n) } else { cx.waker().wake_by_ref(); Poll::Pending }
@@ -302,7 +302,7 @@ pub(crate) fn leave_loop(previous: u64) {
 ///     None,
 /// );
 /// assert_eq!(out, Some(3));
-/// assert_eq!(pykka_core::park::wait_until(|_| Poll::<()>::Pending, Some(Instant::now())), None);
+/// assert_eq!(pykka_core::rt::park::wait_until(|_| Poll::<()>::Pending, Some(Instant::now())), None);
 /// ```
 pub fn wait_until<T>(
     poll: impl FnMut(&mut TaskContext<'_>) -> Poll<T>,
