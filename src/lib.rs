@@ -58,7 +58,7 @@ pub use pykka_core::*;
 #[cfg(feature = "thread")]
 #[cfg_attr(docsrs, doc(cfg(feature = "thread")))]
 pub mod thread {
-    pub use pykka_thread::{ThreadRuntime, ThreadRuntimeBuilder, ThreadSender};
+    pub use pykka_thread::{ThreadReceiver, ThreadRuntime, ThreadRuntimeBuilder, ThreadSender};
 }
 
 /// The may-coroutine backend (feature `green`): see [`pykka_green`].

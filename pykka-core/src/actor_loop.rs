@@ -7,11 +7,11 @@ use std::sync::atomic::Ordering;
 
 use crate::error::AskError;
 use crate::reply::Completer;
-use crate::rt::park;
+use crate::rt::context;
 use crate::{Actor, ActorRef, Context, Failure};
 
 /// One message in an actor's inbox. Opaque: backends only move it from the inbox to
-/// [`ActorLoop::handle`].
+/// the actor's loop.
 pub struct Envelope<A: Actor>(pub(crate) Msg<A>);
 
 /// A deferred piece of work on the actor (a proxy call): `Err` is a tell-path failure.
@@ -65,28 +65,27 @@ enum Phase {
 /// is dropped before it finished (the backend shut down, or every sender is gone), the
 /// actor is marked dead and unregistered, and the envelopes still queued fail their
 /// asks when the inbox is dropped.
-pub struct ActorLoop<A: Actor> {
+pub(crate) struct ActorLoop<A: Actor> {
     actor: A,
     ctx: Context<A>,
     phase: Phase,
-    /// The context id of this loop (see [`park::context_id`]), fixed at `start`.
+    /// The context id of this loop (see [`context::context_id`]), fixed at `start`.
     context: u64,
-    /// Whether the loop marks its thread while a hook runs (not on coroutines, whose
-    /// probe knows them and which may move between threads).
-    marks_thread: bool,
-    /// What [`park::enter_loop`] replaced, while a hook runs.
-    outer_context: u64,
+    /// The kind of context the loop's runtime runs it in.
+    kind: &'static context::Kind,
+    /// What [`context::enter`] replaced, while a hook runs (on kinds that mark threads).
+    outer: Option<context::Outer>,
 }
 
 impl<A: Actor> ActorLoop<A> {
-    pub(crate) fn new(actor: A, ctx: Context<A>) -> Self {
+    pub(crate) fn new(actor: A, ctx: Context<A>, kind: &'static context::Kind) -> Self {
         ActorLoop {
             actor,
             ctx,
             phase: Phase::New,
             context: 0,
-            marks_thread: false,
-            outer_context: 0,
+            kind,
+            outer: None,
         }
     }
 
@@ -95,13 +94,13 @@ impl<A: Actor> ActorLoop<A> {
     ///
     /// Made on each call and not kept: backends ask once, when they spawn, and those
     /// without names never pay for it (nor for keeping it in every idle actor).
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         let meta = self.ctx.actor_ref().meta();
         format!("{}-{}", meta.name, meta.id)
     }
 
     /// The reference of the actor this loop runs.
-    pub fn actor_ref(&self) -> &ActorRef<A> {
+    pub(crate) fn actor_ref(&self) -> &ActorRef<A> {
         self.ctx.actor_ref()
     }
 
@@ -114,14 +113,14 @@ impl<A: Actor> ActorLoop<A> {
         meta.origin
             .running_in
             .store(self.context, Ordering::Release);
-        if self.marks_thread {
-            self.outer_context = park::enter_loop(self.context);
+        if self.kind.marks_thread {
+            self.outer = Some(context::enter(self.kind, self.context));
         }
     }
 
     fn leave(&mut self) {
-        if self.marks_thread {
-            park::leave_loop(self.outer_context);
+        if let Some(outer) = self.outer.take() {
+            context::leave(outer);
         }
         let meta = self.ctx.actor_ref().meta();
         meta.origin.running_in.store(0, Ordering::Release);
@@ -129,18 +128,18 @@ impl<A: Actor> ActorLoop<A> {
 
     /// Runs `on_start`. `Break` means the actor failed to start and is already
     /// stopped.
-    pub fn start(&mut self) -> ControlFlow<()> {
+    pub(crate) fn start(&mut self) -> ControlFlow<()> {
         assert_eq!(self.phase, Phase::New, "ActorLoop::start called twice");
         self.phase = Phase::Running;
         // A coroutine keeps its own id; anything else gets an id of the loop's own,
         // which stays right even if the backend moves the loop between threads.
-        match park::probe_context_id() {
-            Some(id) => self.context = id,
-            None => {
-                self.context = park::new_context_id();
-                self.marks_thread = true;
-            }
-        }
+        self.context = match self.kind.marks_thread {
+            true => context::new_context_id(),
+            false => self
+                .kind
+                .context_id()
+                .unwrap_or_else(context::new_context_id),
+        };
         self.enter();
         let result = catch(|| self.actor.on_start(&self.ctx));
         self.leave();
@@ -155,7 +154,7 @@ impl<A: Actor> ActorLoop<A> {
     }
 
     /// Handles one envelope. `Break` means the actor has stopped: drop the inbox now.
-    pub fn handle(&mut self, envelope: Envelope<A>) -> ControlFlow<()> {
+    pub(crate) fn handle(&mut self, envelope: Envelope<A>) -> ControlFlow<()> {
         if self.phase != Phase::Running {
             // A backend bug, or a message after the end: never run hooks again.
             return ControlFlow::Break(());
@@ -263,10 +262,10 @@ impl<A: Actor> ActorLoop<A> {
     /// The calling thread or coroutine belongs to the loop until it ends: between two
     /// messages it stays marked as "inside this actor" (for the self-wait checks). So
     /// call it only where nothing else runs on that context meanwhile: on a thread of
-    /// its own, or on a coroutine of a backend whose probe gives coroutines their own
-    /// [`context_id`](crate::rt::park::ContextProbe::context_id). Executor tasks that share
+    /// its own, or on a coroutine of a backend whose contexts have ids of their own
+    /// ([`WaitContext::context_id`](crate::rt::context::WaitContext::context_id)). Executor tasks that share
     /// worker threads drive the loop with [`handle`](Self::handle), one step at a time.
-    pub fn run_blocking<I>(
+    pub(crate) fn run_blocking<I>(
         mut self,
         mut inbox: I,
         mut recv: impl FnMut(&mut I) -> Option<Envelope<A>>,

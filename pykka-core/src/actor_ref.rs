@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::actor_loop::{Envelope, Msg};
 use crate::error::{ActorDeadError, AskError, DeadKind, DeadlockError, TimeoutError};
 use crate::reply::Completer;
-use crate::rt::park;
+use crate::rt::context;
 use crate::runtime::InboxSender;
 use crate::waiters::deadline_after;
 use crate::{Actor, Proxy, Reply};
@@ -89,7 +89,7 @@ impl Origin {
     /// waiting for the actor would wait forever).
     pub(crate) fn is_running_here(&self) -> bool {
         let running = self.running_in.load(Ordering::Acquire);
-        running != 0 && running == park::context_id()
+        running != 0 && running == context::context_id()
     }
 }
 

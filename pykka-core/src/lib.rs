@@ -66,6 +66,7 @@
 mod actor;
 mod actor_loop;
 mod actor_ref;
+mod actor_task;
 mod any_ref;
 mod error;
 mod event;

@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use crate::actor_loop::ActorLoop;
 use crate::actor_ref::{Cell, Meta};
+use crate::actor_task::ActorTask;
 use crate::error::{StartError, TimeoutError};
+use crate::rt::context;
 use crate::waiters::deadline_after;
 use crate::{Actor, ActorRef, AnyActorRef, Context, Reply, Runtime};
 
@@ -95,8 +97,9 @@ impl ActorRegistry {
         let actor_ref = ActorRef::from_cell(cell);
         self.register(&actor_ref);
         log::debug!(target: "pykka", "Starting {actor_ref}");
-        let actor_loop = ActorLoop::new(actor, Context::new(actor_ref.clone(), self.clone()));
-        match runtime.spawn(inbox, actor_loop) {
+        let kind = context::kind_of::<R::Context>();
+        let actor_loop = ActorLoop::new(actor, Context::new(actor_ref.clone(), self.clone()), kind);
+        match runtime.spawn(ActorTask::new(inbox, actor_loop)) {
             Ok(()) => Ok(actor_ref),
             Err(e) => {
                 // A backend that fails drops the loop, whose drop marks the actor dead

@@ -10,12 +10,16 @@
 //! |------|-----------------------------|
 //! | [`Runtime`](crate::Runtime) | implements it (it lives at the crate root, because applications name it in `R: Runtime` bounds) |
 //! | [`InboxSender`] | implements it for its inbox's sending half |
-//! | [`ActorLoop`], [`Envelope`] | drives one actor's life, envelope by envelope ([`Runtime::spawn`](crate::Runtime::spawn)) |
+//! | [`ActorTask`] | runs it, to the actor's end ([`Runtime::spawn`](crate::Runtime::spawn)): the loop is core's |
+//! | [`RecvBlocking`], [`RecvAsync`], [`Envelope`] | implements one of them for its inbox's receiving half, of envelopes |
 //! | [`mailbox`] | a ready-made inbox with the closing rule |
-//! | [`park`] | how its contexts wait ([`park::ContextProbe`], [`park::Park`]) |
+//! | [`context::WaitContext`] | implements it: how its contexts wait ([`Runtime::Context`](crate::Runtime::Context)) |
+//! | [`park`] | [`park::Park`] and [`park::Parker`], the waiting primitive a [`context::WaitContext`] hands out |
 
+pub mod context;
 pub mod mailbox;
 pub mod park;
 
-pub use crate::actor_loop::{ActorLoop, Envelope};
+pub use crate::actor_loop::Envelope;
+pub use crate::actor_task::{ActorTask, RecvAsync, RecvBlocking};
 pub use crate::runtime::InboxSender;

@@ -3,24 +3,30 @@
 use std::io;
 
 use crate::Actor;
-use crate::rt::{ActorLoop, Envelope};
+use crate::rt::ActorTask;
+use crate::rt::context::WaitContext;
 
-/// A backend that runs actors: it makes inboxes and schedules actor loops.
+/// A backend that runs actors: it makes inboxes, says how its contexts wait, and
+/// schedules actors. The trait is the whole contract: everything a backend supplies is
+/// one of its items.
 ///
 /// pykka's core owns every piece of semantics (lifecycle hooks, stop, failures, replies,
-/// the registry, logging). A runtime owns only *how to wait* and *how to schedule*:
+/// the registry, logging) and the actor loop itself ([`ActorTask`]). A runtime owns only
+/// *how to wait* and *how to schedule*:
 ///
-/// | Pykka's runtime hook    | here                                                    |
-/// |-------------------------|---------------------------------------------------------|
-/// | `_create_actor_inbox()` | [`Runtime::inbox`], with the [`Sender`](Runtime::Sender) and [`Receiver`](Runtime::Receiver) types |
-/// | `_start_actor_loop()`   | [`Runtime::spawn`], which drives an [`ActorLoop`]       |
-/// | `_create_future()`, `Event` | core's [`Reply`](crate::Reply) and [`Event`](crate::Event), which wait through the backend's [`Park`](crate::rt::park::Park) |
+/// | the design card's "a Runtime supplies…" | Pykka's runtime hook | here |
+/// |---|---|---|
+/// | an Inbox | `_create_actor_inbox()` | [`Runtime::inbox`], with the [`Sender`](Runtime::Sender) and [`Receiver`](Runtime::Receiver) types |
+/// | an Event | `threading.Event` | core's [`Event`](crate::Event), which waits through the waiter's [`Context`](Runtime::Context) |
+/// | a Future | `_create_future()` | core's [`Reply`](crate::Reply), which waits through the waiter's [`Context`](Runtime::Context) |
+/// | running an actor | `_start_actor_loop()` | [`Runtime::spawn`], which runs an [`ActorTask`] ([`run_blocking`](ActorTask::run_blocking) or [`run`](ActorTask::run)) |
 ///
 /// Replies and events are core types on purpose: a wait must park *the waiter's*
 /// context (a green actor waiting for a thread actor parks its coroutine), so the
-/// waiting strategy is picked where the wait happens, from the probes that backends
-/// register in [`park`](crate::rt::park), and not by the runtime of the actor being waited
-/// for.
+/// waiting strategy is picked where the wait happens, from the
+/// [`Context`](Runtime::Context) of the waiter's backend, and not by the runtime of the
+/// actor being waited for. Core adopts a runtime's `Context` when it starts the
+/// runtime's first actor: there is nothing to register.
 ///
 /// A runtime is a value (it can carry configuration such as a stack size or an
 /// executor) and also a type, so that actor code can be generic over `R: Runtime`.
@@ -36,17 +42,20 @@ use crate::rt::{ActorLoop, Envelope};
 ///   dropped (or handed back) before the drop returns. Core relies on this so that no
 ///   `ask` ever waits for a message that nobody will handle: an unhandled ask resolves
 ///   itself with [`ActorDeadError`](crate::ActorDeadError) when its envelope is dropped.
-/// - **The loop contract** of [`spawn`](Runtime::spawn), below.
-/// - **Waiting that fits the context**: if the backend's tasks must not block their OS
-///   thread (coroutines, executor tasks), it registers a
-///   [`ContextProbe`](crate::rt::park::ContextProbe) before its first actor runs.
+/// - **Run the task**: [`spawn`](Runtime::spawn) runs the [`ActorTask`] to its end, on a
+///   thread or coroutine of its own or as a task.
+/// - **Waiting that fits the context**: [`Context`](Runtime::Context) says how the
+///   backend's contexts park (see [`WaitContext`]); contexts of two backends are
+///   disjoint.
+/// - **Actors outlive the runtime value**: the runtime value may be dropped while its
+///   actors run; they go on until they stop (keep what they need alive in the task).
 /// - No "unsupported" errors: every operation of the trait works.
 ///
 /// # Implementing
 ///
 /// A new backend needs an inbox (any unbounded MPSC channel with the closing rule
-/// above; core's [`mailbox`](crate::rt::mailbox) is one, and it waits through the probe
-/// below), a way to run a loop, and, if its tasks are not OS threads, a probe. Then it
+/// above; core's [`mailbox`](crate::rt::mailbox) is one), a way to run a task, and, if
+/// its contexts are not OS threads, a [`WaitContext`]. Then it
 /// runs the whole conformance suite (the `pykka-conformance` crate, as a
 /// dev-dependency) with one line in its integration tests, and the cross-runtime cases
 /// against the built-in backends with `cross_suite!`; `WRITING_A_BACKEND.md` at the
@@ -86,41 +95,37 @@ use crate::rt::{ActorLoop, Envelope};
 /// assert_eq!(shout(&pykka_thread::ThreadRuntime::default()), "hi");
 /// ```
 pub trait Runtime: Clone + Send + Sync + 'static {
-    /// The backend's one token, used everywhere: `"thread"`, `"green"`, `"smol"`.
+    /// The backend's one token, for logs, benchmarks and docs: `"thread"`, `"green"`,
+    /// `"smol"`. Core does not interpret it.
     const NAME: &'static str;
 
     /// The sending half of an inbox.
     type Sender<M: Send + 'static>: InboxSender<M>;
 
     /// The receiving half of an inbox; dropping it closes the inbox (see the
-    /// requirements above).
+    /// requirements above). [`ActorTask::run_blocking`] needs it to be
+    /// [`RecvBlocking`](crate::rt::RecvBlocking), [`ActorTask::run`]
+    /// [`RecvAsync`](crate::rt::RecvAsync).
     type Receiver<M: Send + 'static>: Send + 'static;
+
+    /// How the backend's contexts wait: [`OsThread`](crate::rt::context::OsThread) for
+    /// a backend whose actors are OS threads; a context of its own for coroutines or
+    /// executor tasks, which must not block their thread.
+    type Context: WaitContext;
 
     /// Makes a new, empty, unbounded inbox.
     fn inbox<M: Send + 'static>(&self) -> (Self::Sender<M>, Self::Receiver<M>);
 
-    /// Runs an actor's loop in its own thread, coroutine or task.
-    ///
-    /// The loop contract:
-    ///
-    /// 1. call [`ActorLoop::start`] once, first;
-    /// 2. while it and every later call returned `Continue`, wait for the next envelope
-    ///    on `inbox` and pass it to [`ActorLoop::handle`];
-    /// 3. as soon as a call returns `Break`, drop `inbox` (which closes it), then drop
-    ///    the loop. If the inbox reports that every sender is gone, drop both as well.
-    ///
-    /// [`ActorLoop::run_blocking`] does all of this for backends with a blocking
-    /// `recv`. Name the thread or task [`ActorLoop::name`] where the backend has names.
+    /// Runs an actor: `task.run_blocking()` on a thread or coroutine of its own, or
+    /// `task.run()` polled as a task, to its end. Name the thread or task
+    /// [`task.name()`](ActorTask::name) where the backend has names.
     ///
     /// # Errors
     ///
     /// The backend's error if it cannot start the thread or task (for example
-    /// `io::ErrorKind::WouldBlock` from a thread limit). The actor is then not started.
-    fn spawn<A: Actor>(
-        &self,
-        inbox: Self::Receiver<Envelope<A>>,
-        actor_loop: ActorLoop<A>,
-    ) -> io::Result<()>;
+    /// `io::ErrorKind::WouldBlock` from a thread limit). The actor is then not started:
+    /// dropping the task fails its queued asks and marks it dead.
+    fn spawn<A: Actor>(&self, task: ActorTask<A, Self>) -> io::Result<()>;
 }
 
 /// The sending half of an inbox, as core uses it.

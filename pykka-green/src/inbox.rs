@@ -7,12 +7,12 @@
 //! half of the instructions of starting a green actor (callgrind), and most of an idle
 //! actor's heap. Core's mailbox allocates nothing before the first message and closes
 //! atomically by itself; its receive parks through core's [`park`](pykka_core::rt::park),
-//! which this crate's probe turns into a coroutine park.
+//! which this crate's `GreenContext` turns into a coroutine park.
 
 use std::fmt;
 
-use pykka_core::rt::InboxSender;
 use pykka_core::rt::mailbox::{self, MailboxReceiver, MailboxSender};
+use pykka_core::rt::{InboxSender, RecvBlocking};
 
 /// Makes a new, open, unbounded inbox.
 pub(crate) fn inbox<M: Send + 'static>() -> (GreenSender<M>, GreenReceiver<M>) {
@@ -48,12 +48,12 @@ impl<M> fmt::Debug for GreenSender<M> {
 /// the drop returns.
 pub struct GreenReceiver<M>(MailboxReceiver<M>);
 
-impl<M> GreenReceiver<M> {
+impl<M: Send + 'static> RecvBlocking<M> for GreenReceiver<M> {
     /// The next message; `None` once every sender is gone and the inbox is empty.
     /// After a message that a plain thread waits on, the coroutine looks at its inbox
     /// for a moment (yielding to the worker's other coroutines) before it parks (see
     /// [`MailboxReceiver::recv_looking`]).
-    pub(crate) fn recv(&mut self) -> Option<M> {
+    fn recv(&mut self) -> Option<M> {
         self.0.recv_looking(may::coroutine::yield_now)
     }
 }
@@ -87,7 +87,7 @@ mod tests {
         // The receiver parks its coroutine when the inbox is empty (after tells at
         // once, after awaited messages after a look); every message must still arrive,
         // in order, and the disconnect too.
-        crate::probe::ensure_registered();
+        pykka_core::rt::context::adopt::<crate::GreenContext>();
         let (tx, mut rx) = inbox::<u32>();
         let (out_tx, out_rx) = mpsc::channel();
         crate::spawn::spawn_coroutine("inbox-test".into(), 16 * 1024, move || {

@@ -159,11 +159,12 @@ mod spawn;
 
 use std::io;
 
-use pykka_core::rt::{ActorLoop, Envelope};
+use pykka_core::rt::ActorTask;
 use pykka_core::{Actor, Runtime};
 
 pub use config::{ConfigError, DEFAULT_STACK_SIZE, MIN_STACK_SIZE};
 pub use inbox::{GreenReceiver, GreenSender};
+pub use probe::GreenContext;
 pub use pykka_core;
 
 /// Runs every actor as a may coroutine. Cheap to clone (a clone is the same runtime,
@@ -227,7 +228,6 @@ impl GreenRuntime {
     #[doc = include_str!("safety.md")]
     #[allow(unsafe_code)] // an `unsafe fn`: its contract is the `# Safety` section
     pub unsafe fn new() -> Self {
-        probe::ensure_registered();
         config::adopt_default_stack();
         GreenRuntime {
             stack_words: stack_words(DEFAULT_STACK_SIZE),
@@ -339,7 +339,6 @@ impl GreenRuntimeBuilder {
             Some(n) => config::claim_workers(n)?,
             None => {}
         }
-        probe::ensure_registered();
         config::adopt_default_stack();
         Ok(GreenRuntime { stack_words })
     }
@@ -358,22 +357,16 @@ impl Runtime for GreenRuntime {
     type Sender<M: Send + 'static> = GreenSender<M>;
     // Core's mailbox, received by parking the coroutine (see `inbox`).
     type Receiver<M: Send + 'static> = GreenReceiver<M>;
+    type Context = GreenContext;
 
     fn inbox<M: Send + 'static>(&self) -> (GreenSender<M>, GreenReceiver<M>) {
         inbox::inbox()
     }
 
-    fn spawn<A: Actor>(
-        &self,
-        inbox: GreenReceiver<Envelope<A>>,
-        actor_loop: ActorLoop<A>,
-    ) -> io::Result<()> {
-        probe::ensure_registered();
+    fn spawn<A: Actor>(&self, task: ActorTask<A, Self>) -> io::Result<()> {
         config::fix_workers();
-        let name = actor_loop.name();
-        spawn::spawn_coroutine(name, self.stack_words, move || {
-            actor_loop.run_blocking(inbox, |rx| rx.recv());
-        })
+        let name = task.name();
+        spawn::spawn_coroutine(name, self.stack_words, move || task.run_blocking())
     }
 }
 

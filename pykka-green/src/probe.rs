@@ -1,6 +1,7 @@
-//! How core's waits park a green actor: a [`ContextProbe`] over may's coroutines.
+//! How core's waits park a green actor: [`GreenContext`], the runtime's
+//! [`WaitContext`] over may's coroutines.
 //!
-//! Inside a may coroutine, the probe hands core a [`Parker`] built on may's
+//! Inside a may coroutine, it hands core a [`Parker`] built on may's
 //! [`Blocker`], which yields the coroutine to its worker thread instead of blocking
 //! the thread, and a context id that stays the same when the coroutine moves between
 //! workers. Both live in may's coroutine-local storage (one lookup per wait), made
@@ -8,29 +9,17 @@
 //! same state; see [`crate::overflow`]), or lazily the first time another
 //! coroutine waits or asks.
 
-use std::sync::{Arc, LazyLock, Once};
+use std::sync::{Arc, LazyLock};
 
 use crossbeam_channel::{Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use may::coroutine;
 use may::sync::Blocker;
-use pykka_core::rt::park::{self, ContextProbe, Park, Parker};
+use pykka_core::rt::context::{WaitContext, new_context_id};
+use pykka_core::rt::park::{Park, Parker};
 
 use crate::overflow;
-
-/// Registers the probe once per process. Called by every `GreenRuntime` constructor.
-pub(crate) fn ensure_registered() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        if let Err(e) = park::register_probe(&GreenProbe) {
-            // Without the probe, waits in green actors would block worker threads.
-            log::error!(target: "pykka", "pykka-green could not register its context probe: {e}");
-        }
-    });
-}
-
-struct GreenProbe;
 
 /// What core needs to know about one coroutine, and its stack overflow watch (kept
 /// here so that a green actor has one entry in may's coroutine-local storage, not
@@ -63,7 +52,7 @@ impl CoroutineState {
     fn new() -> Self {
         let reused = RETIRED.1.try_recv().ok();
         CoroutineState {
-            id: park::new_context_id(),
+            id: new_context_id(),
             // Made inside the coroutine (the probe checks first), so may's blocker
             // parks the coroutine. Cancellation is ignored: pykka never cancels.
             parker: Some(
@@ -90,15 +79,21 @@ pub(crate) fn with_watch<R>(f: impl FnOnce(&overflow::Watch) -> R) -> R {
     STATE.with(|s| f(&s.watch))
 }
 
-impl ContextProbe for GreenProbe {
-    fn parker(&self) -> Option<Parker> {
+/// The contexts of green actors: may coroutines, which move between worker threads.
+#[derive(Debug, Clone, Copy)]
+pub enum GreenContext {}
+
+impl WaitContext for GreenContext {
+    const MOVES_BETWEEN_THREADS: bool = true;
+
+    fn parker() -> Option<Parker> {
         if !coroutine::is_coroutine() {
             return None;
         }
         STATE.with(|s| s.parker.clone())
     }
 
-    fn context_id(&self) -> Option<u64> {
+    fn context_id() -> Option<u64> {
         if !coroutine::is_coroutine() {
             return None;
         }

@@ -27,7 +27,7 @@ where
         //    pykka's own code in `f` (`ActorLoop::run_blocking` over this crate's
         //    inbox) keeps no per-context state in thread locals while running on a
         //    coroutine (core's thread-local parker and context id are bypassed by the
-        //    probe this crate registers, which answers from may's coroutine-local
+        //    `GreenContext` of this crate, which answers from may's coroutine-local
         //    storage), and the inbox (core's mailbox) holds a short std lock that is
         //    never held across a park. The user's code that `f` runs (the actor's
         //    hooks, handlers and proxy closures, the `Drop` of its state and messages)
@@ -41,7 +41,7 @@ where
         //    abandons the coroutine, and `overflow::watch` below aborts the process
         //    when may drops the abandoned coroutine's local storage. The size is the
         //    user's documented knob, validated in `build`.
-        // pykka never blocks a worker thread itself: every wait goes through the probe
+        // pykka never blocks a worker thread itself: every wait goes through `GreenContext`
         // and parks the coroutine. The closure is `Send + 'static`, as may requires.
         unsafe {
             builder.spawn(move || {

@@ -10,8 +10,13 @@
 
 use std::fmt;
 
-use pykka_core::rt::InboxSender;
+use std::future::Future;
+use std::sync::Arc;
+
+use crate::pool::Pool;
+
 use pykka_core::rt::mailbox::{self, MailboxReceiver, MailboxSender};
+use pykka_core::rt::{InboxSender, RecvAsync};
 
 /// The sending half of a smol actor's inbox.
 ///
@@ -20,9 +25,11 @@ use pykka_core::rt::mailbox::{self, MailboxReceiver, MailboxSender};
 pub struct SmolSender<M>(MailboxSender<M>);
 
 /// Makes a new, open, unbounded inbox.
-pub(crate) fn inbox<M>() -> (SmolSender<M>, SmolReceiver<M>) {
+/// `pool` is the runtime's own pool (none on a user's executor): once it is shut down,
+/// the receiver receives nothing more.
+pub(crate) fn inbox<M>(pool: Option<Arc<Pool>>) -> (SmolSender<M>, SmolReceiver<M>) {
     let (tx, rx) = mailbox::mailbox();
-    (SmolSender(tx), SmolReceiver(rx))
+    (SmolSender(tx), SmolReceiver { rx, pool })
 }
 
 impl<M: Send + 'static> InboxSender<M> for SmolSender<M> {
@@ -47,7 +54,10 @@ impl<M> fmt::Debug for SmolSender<M> {
 
 /// The receiving half of a smol actor's inbox; dropping it closes the inbox, drops
 /// every buffered message before the drop returns and makes later sends fail.
-pub struct SmolReceiver<M>(MailboxReceiver<M>);
+pub struct SmolReceiver<M> {
+    rx: MailboxReceiver<M>,
+    pool: Option<Arc<Pool>>,
+}
 
 impl<M> SmolReceiver<M> {
     /// Waits for the next message; `None` once every sender is gone and the inbox is
@@ -55,14 +65,25 @@ impl<M> SmolReceiver<M> {
     /// looks at its inbox for a moment (yielding to the worker's other tasks) before
     /// it waits (see [`MailboxReceiver::recv_looking`]).
     pub(crate) async fn recv(&mut self) -> Option<M> {
-        self.0.recv_looking_async(smol::future::yield_now).await
+        // An actor of a runtime that shut down handles no other message (a read-mostly
+        // flag of the pool: the mailbox's own lock line stays the senders').
+        if self.pool.as_ref().is_some_and(|p| p.is_shut_down()) {
+            return None;
+        }
+        self.rx.recv_looking_async(smol::future::yield_now).await
+    }
+}
+
+impl<M: Send + 'static> RecvAsync<M> for SmolReceiver<M> {
+    fn recv_async(&mut self) -> impl Future<Output = Option<M>> + Send {
+        self.recv()
     }
 }
 
 impl<M: Send + 'static> SmolReceiver<M> {
     /// Closes this inbox from outside (a runtime shutdown), without keeping it alive.
     pub(crate) fn closer(&self) -> pykka_core::rt::mailbox::MailboxCloser {
-        self.0.closer()
+        self.rx.closer()
     }
 }
 
@@ -78,7 +99,7 @@ mod tests {
 
     #[test]
     fn messages_from_one_sender_arrive_in_order() {
-        let (tx, mut rx) = inbox();
+        let (tx, mut rx) = inbox(None);
         for i in 0..100 {
             tx.send(i).unwrap();
         }
@@ -97,7 +118,7 @@ mod tests {
     fn tells_and_awaited_messages_from_a_thread_reach_a_task() {
         // After tells the task waits at once, after awaited messages after a look;
         // every message must arrive in order either way.
-        let (tx, mut rx) = inbox::<u32>();
+        let (tx, mut rx) = inbox::<u32>(None);
         let ex = smol::Executor::new();
         let task = ex.spawn(async move {
             let mut got = Vec::new();

@@ -142,12 +142,12 @@ use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use pykka_core::rt::{ActorLoop, Envelope};
+use pykka_core::rt::ActorTask;
 use pykka_core::{Actor, Event, Runtime};
 use smol::{Executor, Task};
 
 pub use inbox::{SmolReceiver, SmolSender};
-pub use pool::ThreadStats;
+pub use pool::{SmolContext, ThreadStats};
 pub use pykka_core;
 /// The smol version this crate runs on, for [`SmolRuntime::with_executor`] and for
 /// driving tasks (`pykka_smol::smol::block_on`).
@@ -158,10 +158,6 @@ use pool::{Pool, PoolConfig};
 /// The default of [`SmolRuntimeBuilder::max_blocking_threads`]: about what tokio and
 /// the `blocking` crate allow.
 pub const DEFAULT_MAX_BLOCKING_THREADS: usize = 512;
-
-/// How many messages an actor handles in a row before it lets other tasks of its worker
-/// run.
-const BATCH: usize = 64;
 
 /// Runs every actor as a task on a smol executor. Cheap to clone (clones share the
 /// executor and its threads); `Default` is the process's shared runtime, with one
@@ -493,48 +489,30 @@ impl Runtime for SmolRuntime {
 
     type Sender<M: Send + 'static> = SmolSender<M>;
     type Receiver<M: Send + 'static> = SmolReceiver<M>;
+    type Context = SmolContext;
 
     fn inbox<M: Send + 'static>(&self) -> (SmolSender<M>, SmolReceiver<M>) {
-        inbox::inbox()
+        match &self.inner.mode {
+            Mode::Owned(pool) => {
+                let (tx, rx) = inbox::inbox(Some(pool.clone()));
+                // So that a shutdown can end the actor (and fail its queued asks).
+                pool.adopt(rx.closer());
+                (tx, rx)
+            }
+            Mode::External(_) => inbox::inbox(None),
+        }
     }
 
-    fn spawn<A: Actor>(
-        &self,
-        inbox: SmolReceiver<Envelope<A>>,
-        actor_loop: ActorLoop<A>,
-    ) -> io::Result<()> {
+    fn spawn<A: Actor>(&self, task: ActorTask<A, Self>) -> io::Result<()> {
         let executor = self.executor()?;
-        if let Mode::Owned(pool) = &self.inner.mode {
-            pool.adopt(inbox.closer());
-        }
+        // An actor keeps its runtime (and the runtime's threads) alive.
+        let keep_alive = self.clone();
         executor
-            .spawn(run_loop(inbox, actor_loop, self.clone()))
+            .spawn(async move {
+                task.run().await;
+                drop(keep_alive);
+            })
             .detach();
         Ok(())
     }
-}
-
-/// An actor's task: the loop contract of [`Runtime::spawn`].
-async fn run_loop<A: Actor>(
-    mut inbox: SmolReceiver<Envelope<A>>,
-    mut actor_loop: ActorLoop<A>,
-    keep_alive: SmolRuntime,
-) {
-    if actor_loop.start().is_continue() {
-        let mut in_a_row = 0;
-        while let Some(envelope) = inbox.recv().await {
-            if actor_loop.handle(envelope).is_break() || keep_alive.is_shut_down() {
-                break;
-            }
-            in_a_row += 1;
-            if in_a_row == BATCH {
-                // A busy actor must not starve the other tasks of its worker.
-                in_a_row = 0;
-                smol::future::yield_now().await;
-            }
-        }
-    }
-    drop(inbox);
-    drop(actor_loop);
-    drop(keep_alive);
 }

@@ -37,14 +37,15 @@
 use std::cell::OnceCell;
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use async_channel::{Receiver, Sender};
 use pykka_core::Event;
+use pykka_core::rt::context::{WaitContext, adopt};
 use pykka_core::rt::mailbox::MailboxCloser;
-use pykka_core::rt::park::{ContextProbe, Park, Parker, register_probe};
+use pykka_core::rt::park::{Park, Parker};
 
 use crate::places::{Lend, Places, ShutDown, TakeBack, Wakeup};
 use smol::Executor;
@@ -207,11 +208,9 @@ impl Pool {
     }
 
     fn start(self: &Arc<Self>) -> io::Result<()> {
-        if !*PROBE_REGISTERED.get_or_init(|| register_probe(&PROBE).is_ok()) {
-            return Err(io::Error::other(
-                "pykka-smol could not register its context probe (the probe table is full)",
-            ));
-        }
+        // Tasks of `spawn_future` may wait before any actor started (which is when
+        // core adopts the runtime's context by itself).
+        adopt::<SmolContext>();
         let n = match self.places.start() {
             Err(()) => return Err(shut_down()),
             Ok(0) => return Ok(()),
@@ -449,19 +448,14 @@ pub(crate) fn on_worker_thread() -> bool {
     WORKER.with(|w| w.get().is_some())
 }
 
-/// Recognises worker threads. A task never leaves its thread during a poll, so the
-/// thread's identity is the task's (`context_id` is `None`).
-struct Probe;
+/// The contexts of smol actors and tasks: the worker threads of the runtime's pools,
+/// whose park lends the worker's place before the thread sleeps. A task never leaves
+/// its thread during a poll, so the thread identifies the task while a hook runs.
+#[derive(Debug, Clone, Copy)]
+pub enum SmolContext {}
 
-impl ContextProbe for Probe {
-    fn parker(&self) -> Option<Parker> {
+impl WaitContext for SmolContext {
+    fn parker() -> Option<Parker> {
         WORKER.with(|w| w.get().cloned())
     }
-    fn context_id(&self) -> Option<u64> {
-        None
-    }
 }
-
-static PROBE: Probe = Probe;
-/// Whether the probe is registered (once per process, by the first pool that starts).
-static PROBE_REGISTERED: OnceLock<bool> = OnceLock::new();

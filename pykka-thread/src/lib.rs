@@ -50,7 +50,8 @@ use std::sync::Arc;
 use std::thread;
 
 use crossbeam_channel::{Receiver, Sender};
-use pykka_core::rt::{ActorLoop, Envelope, InboxSender};
+use pykka_core::rt::context::OsThread;
+use pykka_core::rt::{ActorTask, InboxSender, RecvBlocking};
 use pykka_core::{Actor, Runtime};
 
 pub use pykka_core;
@@ -135,33 +136,40 @@ impl<M: Send + 'static> InboxSender<M> for ThreadSender<M> {
     }
 }
 
+/// The receiving half of a thread actor's inbox.
+#[derive(Debug)]
+pub struct ThreadReceiver<M>(Receiver<M>);
+
+impl<M: Send + 'static> RecvBlocking<M> for ThreadReceiver<M> {
+    fn recv(&mut self) -> Option<M> {
+        self.0.recv().ok()
+    }
+}
+
 impl Runtime for ThreadRuntime {
     const NAME: &'static str = "thread";
 
     type Sender<M: Send + 'static> = ThreadSender<M>;
     // crossbeam-channel drops every buffered message when the last receiver goes, and
     // fails later sends: the closing rule of the trait.
-    type Receiver<M: Send + 'static> = Receiver<M>;
+    type Receiver<M: Send + 'static> = ThreadReceiver<M>;
+    type Context = OsThread;
 
-    fn inbox<M: Send + 'static>(&self) -> (ThreadSender<M>, Receiver<M>) {
+    fn inbox<M: Send + 'static>(&self) -> (ThreadSender<M>, ThreadReceiver<M>) {
         let (tx, rx) = crossbeam_channel::unbounded();
-        (ThreadSender(tx), rx)
+        (ThreadSender(tx), ThreadReceiver(rx))
     }
 
-    fn spawn<A: Actor>(
-        &self,
-        inbox: Receiver<Envelope<A>>,
-        actor_loop: ActorLoop<A>,
-    ) -> io::Result<()> {
+    fn spawn<A: Actor>(&self, task: ActorTask<A, Self>) -> io::Result<()> {
         let name = match &self.config.name_prefix {
-            Some(prefix) => format!("{prefix}-{}", actor_loop.name()),
-            None => actor_loop.name(),
+            Some(prefix) => format!("{prefix}-{}", task.name()),
+            None => task.name(),
         };
         let mut builder = thread::Builder::new().name(name);
         if let Some(size) = self.config.stack_size {
             builder = builder.stack_size(size);
         }
-        builder.spawn(move || actor_loop.run_blocking(inbox, |rx| rx.recv().ok()))?;
+        builder.spawn(move || task.run_blocking())?;
         Ok(())
     }
 }

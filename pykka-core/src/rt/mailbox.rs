@@ -347,7 +347,7 @@ impl<M> MailboxReceiver<M> {
     /// queued.
     ///
     /// The wait parks the calling context the way [`park`] decides: an OS
-    /// thread parks its thread, a coroutine of a backend that registered a probe parks
+    /// thread parks its thread, a coroutine of a backend with a context of its own parks
     /// only its coroutine.
     pub fn recv(&mut self) -> Option<M> {
         // Looking first spares the context lookup of a wait when a message is there.
@@ -564,6 +564,18 @@ impl fmt::Debug for MailboxCloser {
         f.debug_struct("MailboxCloser")
             .field("live", &self.is_live())
             .finish()
+    }
+}
+
+impl<M: Send + 'static> crate::rt::RecvBlocking<M> for MailboxReceiver<M> {
+    fn recv(&mut self) -> Option<M> {
+        MailboxReceiver::recv(self)
+    }
+}
+
+impl<M: Send + 'static> crate::rt::RecvAsync<M> for MailboxReceiver<M> {
+    fn recv_async(&mut self) -> impl Future<Output = Option<M>> + Send {
+        poll_fn(|cx| self.poll_recv(cx))
     }
 }
 

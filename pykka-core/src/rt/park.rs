@@ -6,18 +6,13 @@
 //! [`Waker`] wakes it or a deadline passes. What "the calling context" is depends on
 //! who calls, not on which actor is waited for: a green actor that asks a thread actor
 //! must park its coroutine, not its worker thread. So the parking strategy is chosen at
-//! the moment of the wait, by asking every registered [`ContextProbe`] whether the
-//! calling context is one of its own. A plain OS thread (the default) parks with
-//! [`std::thread::park_timeout`].
-//!
-//! Backends whose tasks must not block their OS thread register a probe once, when
-//! their runtime value is created, with [`register_probe`]. The thread backend needs
-//! none.
+//! the moment of the wait, from the [`WaitContext`](super::context::WaitContext) of the
+//! calling context's backend (see [`context`](super::context)). A plain OS thread (the
+//! default) parks with [`std::thread::park_timeout`].
 
-use std::cell::Cell;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+
+use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll, Wake, Waker};
 #[cfg(not(loom))]
 use std::thread::{self, Thread};
@@ -92,14 +87,14 @@ impl Parker {
         Parker(Arc::new(ParkerInner { park, waker, spins }))
     }
 
-    /// The parker for the calling context: the first registered [`ContextProbe`] that
-    /// recognises it, else the calling OS thread's own parker.
+    /// The parker for the calling context: its backend's (see
+    /// [`context`](super::context) for how it is found), else the calling OS thread's.
     pub fn current() -> Parker {
-        for probe in probes() {
-            if let Some(parker) = probe.parker() {
-                return parker;
-            }
-        }
+        super::context::current_parker()
+    }
+
+    /// The calling OS thread's own parker (it spins a little before it parks).
+    pub(crate) fn for_thread() -> Parker {
         THREAD_PARKER.with(|p| p.clone())
     }
 
@@ -158,127 +153,6 @@ thread_local! {
 loom::thread_local! {
     static THREAD_PARKER: Parker =
         Parker::with_spinning(Arc::new(ThreadPark(thread::current())), false);
-}
-
-thread_local! {
-    static THREAD_CONTEXT_ID: Cell<u64> = const { Cell::new(0) };
-    /// The id of the actor loop whose step runs on this thread right now, or 0.
-    static CURRENT_LOOP: Cell<u64> = const { Cell::new(0) };
-}
-
-/// A backend's hook that tells core whether the calling context is one of its own, and
-/// if so how it waits.
-///
-/// # Implementing
-///
-/// Return `None` from both methods for any context that is not yours, quickly: every
-/// blocking wait asks every registered probe in registration order.
-pub trait ContextProbe: Send + Sync + 'static {
-    /// The parker for the calling context, or `None` if the context is not this
-    /// backend's.
-    fn parker(&self) -> Option<Parker>;
-    /// A process-unique, non-zero identifier of the calling context, or `None` if the
-    /// context is not this backend's or if its OS thread identifies it (a task that
-    /// never leaves its thread while it runs, such as an executor task during one
-    /// poll). Values must not collide with [`context_id`] of plain threads: take them
-    /// from [`new_context_id`].
-    fn context_id(&self) -> Option<u64>;
-}
-
-const MAX_PROBES: usize = 8;
-static PROBES: [OnceLock<&'static dyn ContextProbe>; MAX_PROBES] =
-    [const { OnceLock::new() }; MAX_PROBES];
-static PROBE_COUNT: AtomicUsize = AtomicUsize::new(0);
-
-fn probes() -> impl Iterator<Item = &'static dyn ContextProbe> {
-    let n = PROBE_COUNT.load(Ordering::Acquire);
-    PROBES[..n.min(MAX_PROBES)]
-        .iter()
-        .filter_map(|p| p.get().copied())
-}
-
-/// The probe table is full: more than eight backends registered a probe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ProbeTableFull;
-
-impl fmt::Display for ProbeTableFull {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "no room for another context probe ({MAX_PROBES} at most)"
-        )
-    }
-}
-
-impl std::error::Error for ProbeTableFull {}
-
-/// Registers a backend's [`ContextProbe`] for the rest of the process.
-///
-/// Call it once per backend (for example from a `std::sync::Once` in the runtime's
-/// constructor); registering the same probe twice is harmless but wastes a slot.
-///
-/// # Errors
-///
-/// [`ProbeTableFull`] when eight probes are already registered.
-pub fn register_probe(probe: &'static dyn ContextProbe) -> Result<(), ProbeTableFull> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let n = PROBE_COUNT.load(Ordering::Acquire);
-    if n >= MAX_PROBES {
-        return Err(ProbeTableFull);
-    }
-    let _ = PROBES[n].set(probe);
-    PROBE_COUNT.store(n + 1, Ordering::Release);
-    Ok(())
-}
-
-/// A fresh process-unique, non-zero context identifier (for [`ContextProbe::context_id`]).
-pub fn new_context_id() -> u64 {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    NEXT.fetch_add(1, Ordering::Relaxed)
-}
-
-/// The identifier of the calling context: a coroutine's own identifier where a probe
-/// gives one; else, inside an actor's hook, the identifier of that actor's loop; else
-/// the calling OS thread's.
-///
-/// Core uses it to see that an actor is about to wait for itself. The identifier of
-/// an actor's loop stays the same for the actor's whole life, even on an executor
-/// whose tasks move between threads between polls.
-pub fn context_id() -> u64 {
-    if let Some(id) = probe_context_id() {
-        return id;
-    }
-    let in_loop = CURRENT_LOOP.with(Cell::get);
-    if in_loop != 0 {
-        return in_loop;
-    }
-    THREAD_CONTEXT_ID.with(|id| {
-        if id.get() == 0 {
-            id.set(new_context_id());
-        }
-        id.get()
-    })
-}
-
-/// The identifier a registered probe gives the calling context, if any.
-pub(crate) fn probe_context_id() -> Option<u64> {
-    probes().find_map(|probe| probe.context_id())
-}
-
-/// Marks the calling thread as running a step of the actor loop `id` (for
-/// [`context_id`]) until the returned value is passed to [`leave_loop`].
-///
-/// A thread-local is right here: a step is synchronous, so it starts and ends on one
-/// OS thread, except on a coroutine backend, whose probe answers [`context_id`] first
-/// and makes this value irrelevant there.
-pub(crate) fn enter_loop(id: u64) -> u64 {
-    CURRENT_LOOP.with(|c| c.replace(id))
-}
-
-/// Ends what [`enter_loop`] started, restoring the previous value.
-pub(crate) fn leave_loop(previous: u64) {
-    CURRENT_LOOP.with(|c| c.set(previous));
 }
 
 /// Polls `poll` until it is ready, parking the calling context in between; gives up

@@ -1,0 +1,123 @@
+//! [`ActorTask`]: one actor's whole life, which a backend only has to run.
+//!
+//! The loop contract (start, then handle every envelope until the actor stops or every
+//! sender is gone, then drop the inbox before the loop) is written here once, in two
+//! forms: [`run_blocking`](ActorTask::run_blocking) for a backend that gives every
+//! actor a thread or a coroutine, and [`run`](ActorTask::run) for one that polls it as a
+//! task.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context as TaskContext, Poll};
+
+use crate::actor_loop::{ActorLoop, Envelope};
+use crate::{Actor, ActorRef, Runtime};
+
+/// How many messages an actor handles in a row, in [`ActorTask::run`], before it lets
+/// the other tasks of its worker run.
+const BATCH: usize = 64;
+
+/// The receiving half of an inbox, received from by blocking the calling context (a
+/// thread, or a coroutine that parks through [`park`](crate::rt::park)).
+pub trait RecvBlocking<M>: Send + 'static {
+    /// The next message; `None` once every sender is gone and nothing is queued.
+    fn recv(&mut self) -> Option<M>;
+}
+
+/// The receiving half of an inbox, awaited by a task.
+pub trait RecvAsync<M>: Send + 'static {
+    /// The next message; `None` once every sender is gone and nothing is queued.
+    fn recv_async(&mut self) -> impl Future<Output = Option<M>> + Send;
+}
+
+/// One actor, with its inbox: what [`Runtime::spawn`] gets. Run it with
+/// [`run_blocking`](Self::run_blocking) on a thread or coroutine of its own, or poll
+/// [`run`](Self::run) as a task; either drives the whole loop contract. Dropping it
+/// unrun (say, the backend could not start a thread) closes the inbox, failing every
+/// queued ask, and marks the actor dead.
+pub struct ActorTask<A: Actor, R: Runtime> {
+    // Declared first, so dropped first: the closing rule by construction (queued asks
+    // fail while the actor is still being marked dead, never after a new start).
+    inbox: R::Receiver<Envelope<A>>,
+    actor_loop: ActorLoop<A>,
+}
+
+impl<A: Actor, R: Runtime> ActorTask<A, R> {
+    pub(crate) fn new(inbox: R::Receiver<Envelope<A>>, actor_loop: ActorLoop<A>) -> Self {
+        ActorTask { inbox, actor_loop }
+    }
+
+    /// The name for the actor's thread, coroutine or task: `TypeName-N`, with `N`
+    /// counted across all actors of the process from 0 (as Pykka 4.4.1+ names threads).
+    pub fn name(&self) -> String {
+        self.actor_loop.name()
+    }
+
+    /// The reference of the actor this task runs.
+    pub fn actor_ref(&self) -> &ActorRef<A> {
+        self.actor_loop.actor_ref()
+    }
+
+    /// Runs the actor to its end on the calling thread or coroutine, which belongs to
+    /// it until then (nothing else may run there meanwhile: the loop marks it as
+    /// "inside this actor" for its whole life).
+    pub fn run_blocking(self)
+    where
+        R::Receiver<Envelope<A>>: RecvBlocking<Envelope<A>>,
+    {
+        let ActorTask { inbox, actor_loop } = self;
+        actor_loop.run_blocking(inbox, RecvBlocking::recv);
+    }
+
+    /// Runs the actor to its end as a task: awaits each message, and yields to the
+    /// executor after every 64 messages in a row so that a busy actor does not starve
+    /// the other tasks of its worker.
+    pub async fn run(self)
+    where
+        R::Receiver<Envelope<A>>: RecvAsync<Envelope<A>>,
+    {
+        let ActorTask {
+            mut inbox,
+            mut actor_loop,
+        } = self;
+        if actor_loop.start().is_continue() {
+            let mut in_a_row = 0;
+            while let Some(envelope) = inbox.recv_async().await {
+                if actor_loop.handle(envelope).is_break() {
+                    break;
+                }
+                in_a_row += 1;
+                if in_a_row == BATCH {
+                    in_a_row = 0;
+                    YieldNow(false).await;
+                }
+            }
+        }
+        drop(inbox);
+        drop(actor_loop);
+    }
+}
+
+impl<A: Actor, R: Runtime> fmt::Debug for ActorTask<A, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ActorTask")
+            .field("actor", &self.actor_loop)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Yields to the executor once.
+struct YieldNow(bool);
+
+impl Future for YieldNow {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<()> {
+        if self.0 {
+            return Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
