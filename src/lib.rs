@@ -1,7 +1,7 @@
 //! Pykka's actor model for Rust: actors with lifecycle hooks, `tell` and `ask` with
 //! replies and timeouts, proxies that turn method calls into messages, and a registry
 //! with `broadcast` and `stop_all`, the same actor running unchanged on OS threads, on
-//! stackful coroutines or on the smol executor.
+//! stackful coroutines, or on the smol or tokio executors.
 //!
 //! This is the facade crate: it re-exports [`pykka_core`] (the whole API) and, by
 //! cargo feature, the backends.
@@ -34,10 +34,11 @@
 //! | `thread` (default) | [`thread`] | `thread::ThreadRuntime` | an OS thread (Pykka's `ThreadingActor`) |
 //! | `green`  | `green`          | `green::GreenRuntime` (made with `unsafe`) | a stackful may coroutine (Pykka's old gevent/eventlet actors) |
 //! | `smol`   | `smol`           | `smol::SmolRuntime`          | a task on a smol executor      |
+//! | `tokio`  | `tokio`          | `tokio::TokioRuntime`        | a task on a tokio multi-thread runtime |
 //!
 //! Features are additive: enable several and use each runtime by name; actors of
 //! different backends talk to each other freely. [`DefaultRuntime`] is a convenience
-//! alias: `thread` if enabled, else `smol`. It is never `green`: a green actor's
+//! alias: `thread` if enabled, else `smol`, else `tokio`. It is never `green`: a green actor's
 //! coroutine can resume on another OS thread after any wait, so making a
 //! `GreenRuntime` is `unsafe` (its constructors' `# Safety` sections say what its
 //! actors must never do with thread-bound state), and `DefaultRuntime::default()`
@@ -75,17 +76,29 @@ pub mod smol {
     pub use pykka_smol::*;
 }
 
+/// The tokio backend (feature `tokio`): see [`pykka_tokio`].
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub mod tokio {
+    pub use pykka_tokio::*;
+}
+
 cfg_if::cfg_if! {
     if #[cfg(feature = "thread")] {
-        /// The runtime of the first enabled backend in the order `thread`, `smol`
-        /// (here: `thread`). Never `green`, whose runtime needs an `unsafe`
+        /// The runtime of the first enabled backend in the order `thread`, `smol`,
+        /// `tokio` (here: `thread`). Never `green`, whose runtime needs an `unsafe`
         /// constructor.
         pub type DefaultRuntime = thread::ThreadRuntime;
     } else if #[cfg(feature = "smol")] {
-        /// The runtime of the first enabled backend in the order `thread`, `smol`
-        /// (here: `smol`). Never `green`, whose runtime needs an `unsafe`
+        /// The runtime of the first enabled backend in the order `thread`, `smol`,
+        /// `tokio` (here: `smol`). Never `green`, whose runtime needs an `unsafe`
         /// constructor.
         pub type DefaultRuntime = smol::SmolRuntime;
+    } else if #[cfg(feature = "tokio")] {
+        /// The runtime of the first enabled backend in the order `thread`, `smol`,
+        /// `tokio` (here: `tokio`). Never `green`, whose runtime needs an `unsafe`
+        /// constructor.
+        pub type DefaultRuntime = tokio::TokioRuntime;
     }
 }
 

@@ -1,7 +1,12 @@
 //! `pykka::DefaultRuntime` follows the documented rule: `thread` if enabled, else
-//! `smol`, and never `green` (its runtime needs an `unsafe` constructor), so with only
+//! `smol`, else `tokio`, and never `green` (its runtime needs an `unsafe` constructor), so with only
 //! `green` it does not exist. CI runs this file under several feature sets.
-#![cfg(any(feature = "thread", feature = "green", feature = "smol"))]
+#![cfg(any(
+    feature = "thread",
+    feature = "green",
+    feature = "smol",
+    feature = "tokio"
+))]
 
 /// An actor that answers its message.
 struct Echo;
@@ -23,20 +28,22 @@ fn echo_on<R: pykka::Runtime>(rt: &R) {
     assert!(echo.stop_timeout(bound).unwrap());
 }
 
-#[cfg(any(feature = "thread", feature = "smol"))]
+#[cfg(any(feature = "thread", feature = "smol", feature = "tokio"))]
 #[test]
 fn default_runtime_follows_the_documented_precedence() {
     use pykka::Runtime;
 
     let expected = if cfg!(feature = "thread") {
         "thread"
-    } else {
+    } else if cfg!(feature = "smol") {
         "smol"
+    } else {
+        "tokio"
     };
     assert_eq!(<pykka::DefaultRuntime as Runtime>::NAME, expected);
 }
 
-#[cfg(any(feature = "thread", feature = "smol"))]
+#[cfg(any(feature = "thread", feature = "smol", feature = "tokio"))]
 #[test]
 fn default_runtime_runs_an_actor() {
     echo_on(&pykka::DefaultRuntime::default());
@@ -46,7 +53,7 @@ fn default_runtime_runs_an_actor() {
 /// both provide a name make that name ambiguous where it is used (an error, or the
 /// `ambiguous_glob_imports` lint, denied here): if the facade had a `DefaultRuntime`,
 /// this module would not compile; without one, the name resolves to the stand-in.
-#[cfg(not(any(feature = "thread", feature = "smol")))]
+#[cfg(not(any(feature = "thread", feature = "smol", feature = "tokio")))]
 #[deny(ambiguous_glob_imports)]
 mod only_green {
     mod stand_in {
@@ -62,7 +69,7 @@ mod only_green {
     }
 }
 
-#[cfg(not(any(feature = "thread", feature = "smol")))]
+#[cfg(not(any(feature = "thread", feature = "smol", feature = "tokio")))]
 #[test]
 fn green_alone_gives_no_default_runtime() {
     assert!(
@@ -78,7 +85,7 @@ fn green_is_reached_by_name_and_runs_an_actor() {
     use pykka::Runtime;
 
     assert_eq!(<pykka::green::GreenRuntime as Runtime>::NAME, "green");
-    #[cfg(any(feature = "thread", feature = "smol"))]
+    #[cfg(any(feature = "thread", feature = "smol", feature = "tokio"))]
     assert_ne!(<pykka::DefaultRuntime as Runtime>::NAME, "green");
     // SAFETY: `Echo` only returns its message: it holds no thread-bound state and
     // never looks at the thread it runs on.

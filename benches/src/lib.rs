@@ -162,6 +162,7 @@ pub fn subjects() -> Vec<Box<dyn Subject>> {
         Box::new(Pykka(pykka_thread::ThreadRuntime::default())),
         Box::new(Pykka(green_runtime())),
         Box::new(Pykka(pykka_smol::SmolRuntime::default())),
+        Box::new(Pykka(pykka_tokio::TokioRuntime::default())),
         Box::new(raw_blocking::Raw::<raw_blocking::Threads>::default()),
         Box::new(raw_blocking::Raw::<raw_blocking::Coroutines>::default()),
         Box::new(raw_smol::RawSmol),

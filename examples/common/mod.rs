@@ -2,7 +2,7 @@
 //! stderr logger so that pykka's log records (target `pykka`) can be seen.
 //!
 //! Every example is written once, generic over `R: Runtime`, and run as
-//! `cargo run --example NAME -- [thread|green|smol]` (default: thread).
+//! `cargo run --example NAME -- [thread|green|smol|tokio]` (default: thread).
 
 #![allow(dead_code)]
 
@@ -22,8 +22,9 @@ macro_rules! main_on_chosen_backend {
                 "thread" => $run(pykka_thread::ThreadRuntime::default()),
                 "green" => $run(common::green_runtime()),
                 "smol" => $run(pykka_smol::SmolRuntime::default()),
+                "tokio" => $run(pykka_tokio::TokioRuntime::default()),
                 other => {
-                    eprintln!("unknown backend {other:?}: choose thread, green or smol");
+                    eprintln!("unknown backend {other:?}: choose thread, green, smol or tokio");
                     std::process::exit(2);
                 }
             }

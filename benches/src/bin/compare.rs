@@ -22,7 +22,7 @@ use pykka_benches::measure::{Budget, median, ns_per_op};
 use pykka_benches::{Kind, Scenario, subjects};
 
 const PEERS: [&str; 4] = ["actix", "kameo", "ractor", "xtra"];
-const BACKENDS: [&str; 3] = ["thread", "green", "smol"];
+const BACKENDS: [&str; 4] = ["thread", "green", "smol", "tokio"];
 
 struct Options {
     runs: usize,

@@ -1,0 +1,281 @@
+//! The tokio backend of pykka: every actor is a task on a
+//! [tokio](https://docs.rs/tokio) multi-thread runtime, with core's
+//! [`mailbox`](pykka_core::rt::mailbox) as its inbox.
+//!
+//! Built like a third party would build a backend: only through pykka-core's public
+//! implementor API ([`pykka_core::rt`]), so it is also the proof that this API is
+//! enough.
+//!
+//! # When to choose it
+//!
+//! When your application already runs on tokio: actors then live on the same runtime as
+//! your async code, which can `ask` them and `.await` the [`Reply`](pykka_core::Reply)
+//! without blocking a thread. Otherwise `pykka-smol` is lighter and `pykka-thread`
+//! simpler.
+//!
+//! # Blocking in a handler
+//!
+//! Handlers are synchronous and may block in pykka's waits (`ask`, `reply.get()`,
+//! `event.wait()`, a blocking `stop`). On a tokio worker such a wait goes through
+//! [`tokio::task::block_in_place`]: the worker hands its other tasks to another thread
+//! before this one parks, so the runtime keeps running whatever the handler waits for.
+//! Each handler blocked at the same moment holds one thread of tokio's blocking pool
+//! (`max_blocking_threads`, 512 by default in tokio). Waits that do not go through pykka
+//! (`std::thread::sleep`, blocking I/O) hold their worker, as in any tokio task.
+//!
+//! A current-thread runtime cannot hand a worker on: [`TokioRuntime::from_handle`]
+//! refuses one with [`CurrentThreadError`].
+//!
+//! # Example
+//!
+//! ```
+//! use pykka_core::{Actor, Context, Failure};
+//! use pykka_tokio::TokioRuntime;
+//!
+//! struct Doubler;
+//! impl Actor for Doubler {
+//!     type Message = u32;
+//!     type Reply = u32;
+//!     fn on_receive(&mut self, n: u32, _: &Context<Self>) -> Result<u32, Failure> {
+//!         Ok(2 * n)
+//!     }
+//! }
+//!
+//! let rt = TokioRuntime::builder().worker_threads(2).build().unwrap();
+//! let doubler = Doubler.start(&rt).unwrap();
+//! assert_eq!(doubler.ask(21).unwrap(), 42);
+//!
+//! // The same, from async code on the runtime, without blocking a thread:
+//! let asker = doubler.clone();
+//! let answer = rt.handle().block_on(async move { asker.ask_nonblocking(4).await });
+//! assert_eq!(answer.unwrap(), 8);
+//! doubler.stop();
+//! ```
+#![forbid(unsafe_code)]
+
+mod context;
+mod inbox;
+
+use std::fmt;
+use std::io;
+use std::sync::{Arc, Mutex};
+
+use pykka_core::rt::ActorTask;
+use pykka_core::rt::context::adopt;
+use pykka_core::{Actor, Runtime};
+use tokio::runtime::{Handle, RuntimeFlavor};
+
+pub use context::TokioContext;
+pub use inbox::{TokioReceiver, TokioSender};
+pub use pykka_core;
+/// The tokio version this crate runs on.
+pub use tokio;
+
+/// Runs every actor as a task on a tokio multi-thread runtime. Cheap to clone (clones
+/// share the runtime).
+///
+/// [`TokioRuntime::default`] is one runtime shared by the whole process, made on first
+/// use; [`TokioRuntime::builder`] makes one of your own; [`TokioRuntime::from_handle`]
+/// runs actors on a runtime you already have.
+#[derive(Clone)]
+pub struct TokioRuntime {
+    handle: Handle,
+    /// The runtime, when this crate made it: every clone and every actor holds it.
+    owned: Option<Arc<Owned>>,
+}
+
+/// A runtime this crate made.
+struct Owned(Option<tokio::runtime::Runtime>);
+
+impl Drop for Owned {
+    fn drop(&mut self) {
+        if let Some(rt) = self.0.take() {
+            // The last holder may be an actor's task, on the runtime itself, where a
+            // blocking drop would panic: shut down without waiting there.
+            if Handle::try_current().is_ok() {
+                rt.shutdown_background();
+            }
+        }
+    }
+}
+
+impl fmt::Debug for TokioRuntime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokioRuntime")
+            .field("owned", &self.owned.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The process's shared runtime of `TokioRuntime::default()`.
+static SHARED: Mutex<Option<TokioRuntime>> = Mutex::new(None);
+
+impl Default for TokioRuntime {
+    /// The process's shared runtime: a multi-thread tokio runtime with one worker per
+    /// core, made by the first call and handed out to every later call, so that
+    /// `X.start(&TokioRuntime::default())` in a loop does not make a runtime per actor.
+    ///
+    /// # Panics
+    ///
+    /// If tokio cannot start its runtime the first time (no thread could be spawned);
+    /// [`TokioRuntime::builder`] returns that as an error instead.
+    ///
+    /// ```
+    /// use pykka_tokio::TokioRuntime;
+    /// assert!(TokioRuntime::default().same_as(&TokioRuntime::default()));
+    /// ```
+    fn default() -> Self {
+        let mut shared = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(rt) = &*shared {
+            return rt.clone();
+        }
+        let rt = TokioRuntime::builder()
+            .build()
+            .expect("tokio could not start its runtime");
+        *shared = Some(rt.clone());
+        rt
+    }
+}
+
+impl TokioRuntime {
+    /// The process's shared runtime, as [`Default`]: see there.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A builder for a runtime of your own.
+    pub fn builder() -> TokioRuntimeBuilder {
+        TokioRuntimeBuilder::default()
+    }
+
+    /// Runs actors on a runtime you already have (`Handle::current()` inside it).
+    ///
+    /// # Errors
+    ///
+    /// [`CurrentThreadError`] for a current-thread runtime: a handler that waits there
+    /// could not hand the only thread on, and the runtime would stop.
+    ///
+    /// ```
+    /// let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// let err = pykka_tokio::TokioRuntime::from_handle(rt.handle().clone()).unwrap_err();
+    /// assert!(err.to_string().contains("current-thread"));
+    /// ```
+    pub fn from_handle(handle: Handle) -> Result<Self, CurrentThreadError> {
+        if handle.runtime_flavor() != RuntimeFlavor::MultiThread {
+            return Err(CurrentThreadError(()));
+        }
+        adopt::<TokioContext>();
+        Ok(TokioRuntime {
+            handle,
+            owned: None,
+        })
+    }
+
+    /// The handle of the runtime the actors run on.
+    pub fn handle(&self) -> &Handle {
+        &self.handle
+    }
+
+    /// Whether `self` and `other` run on the same tokio runtime.
+    pub fn same_as(&self, other: &TokioRuntime) -> bool {
+        self.handle.id() == other.handle.id()
+    }
+}
+
+/// The error of [`TokioRuntime::from_handle`] for a current-thread runtime.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentThreadError(());
+
+impl fmt::Display for CurrentThreadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(
+            "pykka needs a multi-thread tokio runtime: on a current-thread runtime a handler \
+             that waits could not hand the only thread on",
+        )
+    }
+}
+
+impl std::error::Error for CurrentThreadError {}
+
+/// Settings for a [`TokioRuntime`] with a runtime of its own (the builder vocabulary of
+/// every pykka backend).
+///
+/// ```
+/// let rt = pykka_tokio::TokioRuntime::builder()
+///     .worker_threads(2)
+///     .thread_name_prefix("audio")
+///     .stack_size(1 << 20)
+///     .build()
+///     .unwrap();
+/// # drop(rt);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct TokioRuntimeBuilder {
+    workers: Option<usize>,
+    name: Option<String>,
+    stack_size: Option<usize>,
+}
+
+impl TokioRuntimeBuilder {
+    /// How many worker threads run tasks (at least 1; default: one per core).
+    pub fn worker_threads(mut self, n: usize) -> Self {
+        self.workers = Some(n.max(1));
+        self
+    }
+
+    /// A prefix for thread names (default `pykka-tokio`).
+    pub fn thread_name_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.name = Some(prefix.into());
+        self
+    }
+
+    /// The stack size of the runtime's threads, in bytes (handlers run on them).
+    pub fn stack_size(mut self, bytes: usize) -> Self {
+        self.stack_size = Some(bytes);
+        self
+    }
+
+    /// The runtime (its worker threads start now).
+    ///
+    /// # Errors
+    ///
+    /// tokio's, if it cannot start the runtime's threads.
+    pub fn build(self) -> io::Result<TokioRuntime> {
+        let mut builder = tokio::runtime::Builder::new_multi_thread();
+        builder.thread_name(self.name.unwrap_or_else(|| "pykka-tokio".to_string()));
+        if let Some(n) = self.workers {
+            builder.worker_threads(n);
+        }
+        if let Some(bytes) = self.stack_size {
+            builder.thread_stack_size(bytes);
+        }
+        let rt = builder.build()?;
+        adopt::<TokioContext>();
+        Ok(TokioRuntime {
+            handle: rt.handle().clone(),
+            owned: Some(Arc::new(Owned(Some(rt)))),
+        })
+    }
+}
+
+impl Runtime for TokioRuntime {
+    const NAME: &'static str = "tokio";
+
+    type Sender<M: Send + 'static> = TokioSender<M>;
+    type Receiver<M: Send + 'static> = TokioReceiver<M>;
+    type Context = TokioContext;
+
+    fn inbox<M: Send + 'static>(&self) -> (TokioSender<M>, TokioReceiver<M>) {
+        inbox::inbox()
+    }
+
+    fn spawn<A: Actor>(&self, task: ActorTask<A, Self>) -> io::Result<()> {
+        // An actor keeps a runtime this crate made alive.
+        let keep_alive = self.owned.clone();
+        self.handle.spawn(async move {
+            task.run().await;
+            drop(keep_alive);
+        });
+        Ok(())
+    }
+}
