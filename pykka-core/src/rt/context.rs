@@ -109,11 +109,17 @@ static OS_THREAD: Kind = Kind {
     next: OnceLock::new(),
 };
 
-/// The kinds adopted so far, as a list that only grows (lock-free to read).
-static ADOPTED: OnceLock<&'static Kind> = OnceLock::new();
+/// The kinds adopted so far, as lists that only grow (lock-free to read): kinds whose
+/// contexts move between threads first, since no thread mark finds them, then the
+/// others, which are found by their mark inside hooks and only looked up here outside.
+static MOVING: OnceLock<&'static Kind> = OnceLock::new();
+static MARKING: OnceLock<&'static Kind> = OnceLock::new();
 
 fn adopted() -> impl Iterator<Item = &'static Kind> {
-    std::iter::successors(ADOPTED.get().copied(), |k| k.next.get().copied())
+    let list = |head: &'static OnceLock<&'static Kind>| {
+        std::iter::successors(head.get().copied(), |k| k.next.get().copied())
+    };
+    list(&MOVING).chain(list(&MARKING))
 }
 
 /// Makes the waits of `C`'s contexts park the way `C` says, from now on, everywhere.
@@ -149,7 +155,7 @@ pub(crate) fn kind_of<C: WaitContext>() -> &'static Kind {
     }));
     // Append at the tail; a racing adopter of the same kind may append it twice, which
     // only costs a duplicate look.
-    let mut slot = &ADOPTED;
+    let mut slot = if kind.marks_thread { &MARKING } else { &MOVING };
     loop {
         match slot.set(kind) {
             Ok(()) => return kind,
