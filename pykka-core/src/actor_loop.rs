@@ -11,11 +11,12 @@ use crate::rt::context;
 use crate::{Actor, ActorRef, Context, Failure};
 
 /// One message in an actor's inbox. Opaque: backends only move it from the inbox to
-/// the actor's loop.
+/// the actor's task.
 pub struct Envelope<A: Actor>(pub(crate) Msg<A>);
 
-/// A deferred piece of work on the actor (a proxy call): `Err` is a tell-path failure.
-pub(crate) type Call<A> = Box<dyn FnOnce(&mut A, &Context<A>) -> Result<(), Failure> + Send>;
+/// A deferred piece of work on the actor (a proxy call): `Err` is a tell-path failure;
+/// `Ok(true)` says that its answer was awaited from outside the actor's backend.
+pub(crate) type Call<A> = Box<dyn FnOnce(&mut A, &Context<A>) -> Result<bool, Failure> + Send>;
 
 pub(crate) enum Msg<A: Actor> {
     Tell(A::Message),
@@ -75,6 +76,9 @@ pub(crate) struct ActorLoop<A: Actor> {
     kind: &'static context::Kind,
     /// What [`context::enter`] replaced, while a hook runs (on kinds that mark threads).
     outer: Option<context::Outer>,
+    /// The last message handled was awaited by a sender from outside the backend (an
+    /// ask or a proxy call; read where core completes its answer, so for free).
+    awaited_from_outside: bool,
 }
 
 impl<A: Actor> ActorLoop<A> {
@@ -86,6 +90,7 @@ impl<A: Actor> ActorLoop<A> {
             context: 0,
             kind,
             outer: None,
+            awaited_from_outside: false,
         }
     }
 
@@ -196,6 +201,7 @@ impl<A: Actor> ActorLoop<A> {
     }
 
     fn dispatch(&mut self, msg: Msg<A>) -> ControlFlow<()> {
+        self.awaited_from_outside = false;
         match msg {
             Msg::Tell(message) => match catch(|| self.actor.on_receive(message, &self.ctx)) {
                 Ok(_) => ControlFlow::Continue(()),
@@ -209,11 +215,14 @@ impl<A: Actor> ActorLoop<A> {
                         log_returned(self.label(), f);
                     }
                 }
-                completer.complete(result.map_err(AskError::Failed));
+                self.awaited_from_outside = completer.complete(result.map_err(AskError::Failed));
                 ControlFlow::Continue(())
             }
             Msg::Call(call) => match call(&mut self.actor, &self.ctx) {
-                Ok(()) => ControlFlow::Continue(()),
+                Ok(outside) => {
+                    self.awaited_from_outside = outside;
+                    ControlFlow::Continue(())
+                }
                 Err(f) => self.fail(f),
             },
             Msg::Stop(completer) => {
@@ -265,10 +274,16 @@ impl<A: Actor> ActorLoop<A> {
     /// its own, or on a coroutine of a backend whose contexts have ids of their own
     /// ([`WaitContext::context_id`](crate::rt::context::WaitContext::context_id)). Executor tasks that share
     /// worker threads drive the loop with [`handle`](Self::handle), one step at a time.
+    /// Whether the last message handled was awaited by a sender from outside the
+    /// actor's backend (see [`RecvBlocking::recv`](crate::rt::RecvBlocking::recv)).
+    pub(crate) fn last_awaited_from_outside(&self) -> bool {
+        self.awaited_from_outside
+    }
+
     pub(crate) fn run_blocking<I>(
         mut self,
         mut inbox: I,
-        mut recv: impl FnMut(&mut I) -> Option<Envelope<A>>,
+        mut recv: impl FnMut(&mut I, bool) -> Option<Envelope<A>>,
     ) {
         if self.start().is_continue() {
             // The loop holds its thread (or coroutine) until it ends, so nothing else
@@ -277,7 +292,7 @@ impl<A: Actor> ActorLoop<A> {
             // (They cannot mislead anyone meanwhile: only code running inside this
             // loop has the loop's context id.)
             self.enter();
-            while let Some(envelope) = recv(&mut inbox) {
+            while let Some(envelope) = recv(&mut inbox, self.awaited_from_outside) {
                 let flow = self.dispatch_guarded(envelope.0);
                 if flow.is_break() {
                     self.phase = Phase::Done;

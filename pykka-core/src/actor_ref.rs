@@ -141,14 +141,17 @@ impl Meta {
 pub(crate) struct Cell<A: Actor, S: ?Sized = dyn InboxSender<Envelope<A>>> {
     pub(crate) meta: Meta,
     _actor: PhantomData<fn() -> A>,
+    /// The kind of context the actor runs in (to tell its own senders from outside).
+    kind: &'static context::Kind,
     sender: S,
 }
 
 impl<A: Actor, S> Cell<A, S> {
-    pub(crate) fn new(meta: Meta, sender: S) -> Self {
+    pub(crate) fn new(meta: Meta, kind: &'static context::Kind, sender: S) -> Self {
         Cell {
             meta,
             _actor: PhantomData,
+            kind,
             sender,
         }
     }
@@ -211,15 +214,16 @@ impl<A: Actor> ActorRef<A> {
     }
 
     pub(crate) fn send(&self, msg: Msg<A>) -> Result<(), Msg<A>> {
-        // Asks, proxy calls and blocking stops have a reply that the sender will
-        // probably wait for; a backend may keep the actor looking at its inbox after
-        // them (see `InboxSender::send_awaited`).
-        let sent = if matches!(msg, Msg::Tell(_) | Msg::Stop(None)) {
-            self.cell.sender.send(Envelope(msg))
-        } else {
-            self.cell.sender.send_awaited(Envelope(msg))
-        };
-        sent.map_err(|e| e.0)
+        self.cell.sender.send(Envelope(msg)).map_err(|e| e.0)
+    }
+
+    /// Whether the calling context is outside the actor's backend (a plain thread, or
+    /// another backend's context), for a message whose answer it will probably wait
+    /// for: the actor may then look at its inbox a moment longer after handling it
+    /// (see [`RecvBlocking::recv`](crate::rt::RecvBlocking::recv)). Always `false` for thread actors,
+    /// which never look, without a lookup.
+    pub(crate) fn sent_from_outside(&self) -> bool {
+        self.cell.kind.looks() && !context::is_current(self.cell.kind)
     }
 
     /// The actor's URN, `urn:uuid:` and a random (version 4) UUID.
@@ -265,7 +269,8 @@ impl<A: Actor> ActorRef<A> {
         if !self.is_alive() {
             return Reply::ready(Err(AskError::Dead(self.cell.meta.dead(DeadKind::NotFound))));
         }
-        let (reply, completer) = Completer::pair(self.cell.meta.origin.clone());
+        let (reply, completer) =
+            Completer::pair(self.cell.meta.origin.clone(), self.sent_from_outside());
         if let Err(Msg::Ask(_, completer)) = self.send(Msg::Ask(message, completer)) {
             completer.complete(Err(AskError::Dead(self.cell.meta.dead(DeadKind::NotFound))));
         }
@@ -324,7 +329,11 @@ impl<A: Actor> ActorRef<A> {
         if !self.is_alive() {
             return Reply::ready(Ok(false));
         }
-        let (reply, completer) = Completer::pair_with(self.cell.meta.origin.clone(), |_| Ok(true));
+        let (reply, completer) = Completer::pair_with(
+            self.cell.meta.origin.clone(),
+            |_| Ok(true),
+            self.sent_from_outside(),
+        );
         if let Err(Msg::Stop(Some(completer))) = self.send(Msg::Stop(Some(completer))) {
             completer.complete(Ok(false));
         }

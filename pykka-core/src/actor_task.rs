@@ -22,13 +22,21 @@ const BATCH: usize = 64;
 /// thread, or a coroutine that parks through [`park`](crate::rt::park)).
 pub trait RecvBlocking<M>: Send + 'static {
     /// The next message; `None` once every sender is gone and nothing is queued.
-    fn recv(&mut self) -> Option<M>;
+    ///
+    /// `after_outside_ask`: the message handled last was awaited by a sender from
+    /// outside the backend (a plain thread, or another backend's context), which usually
+    /// sends its next request within a microsecond or two of its answer, while waking a
+    /// parked coroutine or executor worker from outside goes through the kernel. A
+    /// backend may then look at its empty inbox for a moment before it parks; that
+    /// policy (whether, how long, how to yield meanwhile) is the backend's own.
+    fn recv(&mut self, after_outside_ask: bool) -> Option<M>;
 }
 
 /// The receiving half of an inbox, awaited by a task.
 pub trait RecvAsync<M>: Send + 'static {
     /// The next message; `None` once every sender is gone and nothing is queued.
-    fn recv_async(&mut self) -> impl Future<Output = Option<M>> + Send;
+    /// `after_outside_ask` as for [`RecvBlocking::recv`].
+    fn recv_async(&mut self, after_outside_ask: bool) -> impl Future<Output = Option<M>> + Send;
 }
 
 /// One actor, with its inbox: what [`Runtime::spawn`] gets. Run it with
@@ -83,7 +91,10 @@ impl<A: Actor, R: Runtime> ActorTask<A, R> {
         } = self;
         if actor_loop.start().is_continue() {
             let mut in_a_row = 0;
-            while let Some(envelope) = inbox.recv_async().await {
+            while let Some(envelope) = inbox
+                .recv_async(actor_loop.last_awaited_from_outside())
+                .await
+            {
                 if actor_loop.handle(envelope).is_break() {
                     break;
                 }

@@ -110,15 +110,17 @@ impl<A: Actor, T: 'static> Proxy<A, T> {
         R: Send + 'static,
         F: FnOnce(&mut T, &Context<A>) -> Result<R, Failure> + Send + 'static,
     {
-        let (reply, completer) = Completer::pair(self.actor_ref.meta().origin.clone());
+        let (reply, completer) = Completer::pair(
+            self.actor_ref.meta().origin.clone(),
+            self.actor_ref.sent_from_outside(),
+        );
         let access = self.access.clone();
         let call: Call<A> = Box::new(move |actor, ctx| {
             let result = catch(|| f(access(actor), ctx));
             if let Err(failure) = &result {
                 log_returned(ctx.actor_ref().meta().label(), failure);
             }
-            completer.complete(result.map_err(AskError::Failed));
-            Ok(())
+            Ok(completer.complete(result.map_err(AskError::Failed)))
         });
         if let Err(dead) = self.send(call) {
             return Reply::ready(Err(AskError::Dead(dead)));
@@ -206,7 +208,7 @@ impl<A: Actor, T: 'static> Proxy<A, T> {
     {
         let access = self.access.clone();
         self.send(Box::new(move |actor, _| {
-            catch(|| f(access(actor)).map_err(Into::into))
+            catch(|| f(access(actor)).map_err(Into::into)).map(|()| false)
         }))
     }
 

@@ -93,11 +93,11 @@ impl ActorRegistry {
     ) -> Result<ActorRef<A>, StartError> {
         let meta = Meta::new(NEXT_ACTOR_ID.fetch_add(1, Ordering::Relaxed), A::name());
         let (sender, inbox) = runtime.inbox();
-        let cell: Arc<Cell<A>> = Arc::new(Cell::new(meta, sender));
+        let kind = context::kind_of::<R::Context>();
+        let cell: Arc<Cell<A>> = Arc::new(Cell::new(meta, kind, sender));
         let actor_ref = ActorRef::from_cell(cell);
         self.register(&actor_ref);
         log::debug!(target: "pykka", "Starting {actor_ref}");
-        let kind = context::kind_of::<R::Context>();
         let actor_loop = ActorLoop::new(actor, Context::new(actor_ref.clone(), self.clone()), kind);
         match runtime.spawn(ActorTask::new(inbox, actor_loop)) {
             Ok(()) => Ok(actor_ref),

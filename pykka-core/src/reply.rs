@@ -103,6 +103,9 @@ struct Shared<T> {
     /// Set once the slot is no longer pending: lets a spinning waiter look without the
     /// lock.
     done: AtomicBool,
+    /// The answer is awaited by a context outside the actor's backend; set once, when
+    /// the reply is made (see [`RecvBlocking::recv`](crate::rt::RecvBlocking::recv)).
+    outside: bool,
     /// Set once a get-hook or a combinator's source is installed: the value then comes
     /// from polling, so a waiter must not spin before its first poll.
     hooked: AtomicBool,
@@ -347,11 +350,11 @@ fn poll_slot<T: Send + 'static>(
 impl<T: Send + 'static> Reply<T> {
     /// A reply that nothing has completed yet.
     pub fn new() -> Self {
-        Reply::from_slot(Slot::Pending, None)
+        Reply::from_slot(Slot::Pending, None, false)
     }
 
-    fn for_actor(origin: Arc<Origin>, orphan: Orphan<T>) -> Self {
-        Reply::from_slot(Slot::Pending, Some((origin, orphan)))
+    fn for_actor(origin: Arc<Origin>, orphan: Orphan<T>, outside: bool) -> Self {
+        Reply::from_slot(Slot::Pending, Some((origin, orphan)), outside)
     }
 
     /// A reply that is already completed with `result`.
@@ -362,15 +365,15 @@ impl<T: Send + 'static> Reply<T> {
     /// assert_eq!(r.get().unwrap(), 5);
     /// ```
     pub fn ready(result: Result<T, AskError>) -> Self {
-        Reply::from_slot(Slot::Ready(result), None)
+        Reply::from_slot(Slot::Ready(result), None, false)
     }
 
     /// A reply whose value `lazy` computes on the first get.
     fn lazy(lazy: Box<dyn Lazy<T>>) -> Self {
-        Reply::from_slot(Slot::Lazy(lazy), None)
+        Reply::from_slot(Slot::Lazy(lazy), None, false)
     }
 
-    fn from_slot(slot: Slot<T>, origin: Option<(Arc<Origin>, Orphan<T>)>) -> Self {
+    fn from_slot(slot: Slot<T>, origin: Option<(Arc<Origin>, Orphan<T>)>, outside: bool) -> Self {
         let done = AtomicBool::new(matches!(slot, Slot::Ready(_)));
         let hooked = AtomicBool::new(matches!(slot, Slot::Lazy(_)));
         Reply {
@@ -384,6 +387,7 @@ impl<T: Send + 'static> Reply<T> {
                     notified: false,
                 }),
                 origin,
+                outside,
             }),
             key: WaitKey::default(),
         }
@@ -658,26 +662,42 @@ pub(crate) struct Completer<T: Send + 'static> {
 impl<T: Send + 'static> Completer<T> {
     /// A reply and its completer; an unused completer fails the reply as "stopped before
     /// handling the message".
-    pub(crate) fn pair(origin: Arc<Origin>) -> (Reply<T>, Completer<T>) {
-        Self::pair_with(origin, |label| {
-            Err(AskError::Dead(ActorDeadError::new(
-                label.clone(),
-                DeadKind::StoppedBeforeHandling,
-            )))
-        })
+    pub(crate) fn pair(origin: Arc<Origin>, outside: bool) -> (Reply<T>, Completer<T>) {
+        Self::pair_with(
+            origin,
+            |label| {
+                Err(AskError::Dead(ActorDeadError::new(
+                    label.clone(),
+                    DeadKind::StoppedBeforeHandling,
+                )))
+            },
+            outside,
+        )
     }
 
-    pub(crate) fn pair_with(origin: Arc<Origin>, orphan: Orphan<T>) -> (Reply<T>, Completer<T>) {
-        let reply = Reply::for_actor(origin, orphan);
+    /// `pair` with the reply's orphan value; `outside`: the answer is awaited from
+    /// outside the actor's backend.
+    pub(crate) fn pair_with(
+        origin: Arc<Origin>,
+        orphan: Orphan<T>,
+        outside: bool,
+    ) -> (Reply<T>, Completer<T>) {
+        let reply = Reply::for_actor(origin, orphan, outside);
         let completer = Completer {
             shared: Some(reply.shared.clone()),
         };
         (reply, completer)
     }
 
-    pub(crate) fn complete(mut self, result: Result<T, AskError>) {
-        if let Some(shared) = self.shared.take() {
-            let _ = complete(&shared, result);
+    /// Completes the reply; returns whether its answer was awaited from outside the
+    /// actor's backend.
+    pub(crate) fn complete(mut self, result: Result<T, AskError>) -> bool {
+        match self.shared.take() {
+            Some(shared) => {
+                let _ = complete(&shared, result);
+                shared.outside
+            }
+            None => false,
         }
     }
 }

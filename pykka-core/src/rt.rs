@@ -11,7 +11,7 @@
 //! | [`Runtime`](crate::Runtime) | implements it (it lives at the crate root, because applications name it in `R: Runtime` bounds) |
 //! | [`InboxSender`] | implements it for its inbox's sending half |
 //! | [`ActorTask`] | runs it, to the actor's end ([`Runtime::spawn`](crate::Runtime::spawn)): the loop is core's |
-//! | [`RecvBlocking`], [`RecvAsync`], [`Envelope`] | implements one of them for its inbox's receiving half, of envelopes |
+//! | [`RecvBlocking`], [`RecvAsync`], [`Envelope`] | implements one of them for its inbox's receiving half, of envelopes; core tells each receive whether the last message was awaited from outside, for the backend's own look-before-park policy |
 //! | [`mailbox`] | a ready-made inbox with the closing rule |
 //! | [`context::WaitContext`] | implements it: how its contexts wait ([`Runtime::Context`](crate::Runtime::Context)) |
 //! | [`park`] | [`park::Park`] and [`park::Parker`], the waiting primitive a [`context::WaitContext`] hands out |

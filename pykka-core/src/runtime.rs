@@ -135,19 +135,4 @@ pub trait Runtime: Clone + Send + Sync + 'static {
 pub trait InboxSender<M>: Send + Sync + 'static {
     /// Enqueues `message` without blocking; hands it back if the inbox is closed.
     fn send(&self, message: M) -> Result<(), M>;
-
-    /// [`send`](Self::send) for a message whose sender will probably wait for its
-    /// reply (an ask, a proxy call, a blocking stop). Core sends those through this
-    /// method and everything else (tells) through `send`.
-    ///
-    /// A backend whose actors are slow to wake from some contexts (a coroutine or an
-    /// executor task woken from a plain thread) can use the hint to keep the actor
-    /// looking at its inbox for a moment after handling such a message, because the
-    /// waiting sender's next request usually follows within microseconds (see
-    /// [`mailbox`](crate::rt::mailbox)). After a tell, the actor can park at once: a
-    /// stream of tells then wakes it once per batch instead of competing with it for
-    /// every message. The default forgets the hint.
-    fn send_awaited(&self, message: M) -> Result<(), M> {
-        self.send(message)
-    }
 }

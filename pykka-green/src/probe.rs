@@ -93,6 +93,10 @@ impl WaitContext for GreenContext {
         STATE.with(|s| s.parker.clone())
     }
 
+    fn is_current() -> bool {
+        coroutine::is_coroutine()
+    }
+
     fn context_id() -> Option<u64> {
         if !coroutine::is_coroutine() {
             return None;

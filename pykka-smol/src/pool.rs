@@ -443,11 +443,6 @@ thread_local! {
     static WORKER: OnceCell<Parker> = const { OnceCell::new() };
 }
 
-/// Whether the calling thread is a worker thread of some pool.
-pub(crate) fn on_worker_thread() -> bool {
-    WORKER.with(|w| w.get().is_some())
-}
-
 /// The contexts of smol actors and tasks: the worker threads of the runtime's pools,
 /// whose park lends the worker's place before the thread sleeps. A task never leaves
 /// its thread during a poll, so the thread identifies the task while a hook runs.
@@ -457,5 +452,9 @@ pub enum SmolContext {}
 impl WaitContext for SmolContext {
     fn parker() -> Option<Parker> {
         WORKER.with(|w| w.get().cloned())
+    }
+
+    fn is_current() -> bool {
+        WORKER.with(|w| w.get().is_some())
     }
 }

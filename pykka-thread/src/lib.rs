@@ -141,7 +141,8 @@ impl<M: Send + 'static> InboxSender<M> for ThreadSender<M> {
 pub struct ThreadReceiver<M>(Receiver<M>);
 
 impl<M: Send + 'static> RecvBlocking<M> for ThreadReceiver<M> {
-    fn recv(&mut self) -> Option<M> {
+    /// A thread actor blocks in its receive: it never looks before it parks.
+    fn recv(&mut self, _after_outside_ask: bool) -> Option<M> {
         self.0.recv().ok()
     }
 }

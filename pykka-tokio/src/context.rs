@@ -24,6 +24,10 @@ impl WaitContext for TokioContext {
         }
         Some(PARKER.with(Parker::clone))
     }
+
+    fn is_current() -> bool {
+        Handle::try_current().is_ok_and(|h| h.runtime_flavor() == RuntimeFlavor::MultiThread)
+    }
 }
 
 thread_local! {

@@ -32,7 +32,7 @@ impl<M> fmt::Debug for TokioSender<M> {
 pub struct TokioReceiver<M>(MailboxReceiver<M>);
 
 impl<M: Send + 'static> RecvAsync<M> for TokioReceiver<M> {
-    fn recv_async(&mut self) -> impl Future<Output = Option<M>> + Send {
+    fn recv_async(&mut self, _after_outside_ask: bool) -> impl Future<Output = Option<M>> + Send {
         self.0.recv_async()
     }
 }

@@ -50,6 +50,14 @@ pub trait WaitContext: 'static {
     /// worker hands its place on before its thread sleeps).
     fn parker() -> Option<Parker>;
 
+    /// Whether the calling context is one of this backend's: what
+    /// [`parker`](Self::parker)`().is_some()` says, but cheaper if the backend can
+    /// tell without making a parker (core asks it for every message that a sender
+    /// waits on, to tell the backend's own senders from outside ones).
+    fn is_current() -> bool {
+        Self::parker().is_some()
+    }
+
     /// For a backend whose contexts [move between threads](Self::MOVES_BETWEEN_THREADS):
     /// a process-unique, non-zero id (from [`new_context_id`]) of the calling context if
     /// it is the backend's, else `None`. Core uses it to refuse an actor that waits for
@@ -76,6 +84,7 @@ pub(crate) struct Kind {
     /// the crate's minimum Rust version).
     type_id: fn() -> TypeId,
     parker: fn() -> Option<Parker>,
+    is_current: fn() -> bool,
     context_id: fn() -> Option<u64>,
     /// Whether hooks of this kind run on one OS thread (`context_id` gives nothing).
     pub(crate) marks_thread: bool,
@@ -95,6 +104,12 @@ impl Kind {
         (self.parker)()
     }
 
+    /// Whether a receive of this kind may look at its inbox after a message awaited
+    /// from outside (a plain thread blocks in its receive: it never looks).
+    pub(crate) fn looks(&'static self) -> bool {
+        !std::ptr::eq(self, &OS_THREAD)
+    }
+
     pub(crate) fn context_id(&self) -> Option<u64> {
         (self.context_id)()
     }
@@ -104,6 +119,7 @@ impl Kind {
 static OS_THREAD: Kind = Kind {
     type_id: TypeId::of::<OsThread>,
     parker: <OsThread as WaitContext>::parker,
+    is_current: <OsThread as WaitContext>::is_current,
     context_id: <OsThread as WaitContext>::context_id,
     marks_thread: true,
     next: OnceLock::new(),
@@ -149,6 +165,7 @@ pub(crate) fn kind_of<C: WaitContext>() -> &'static Kind {
     let kind: &'static Kind = Box::leak(Box::new(Kind {
         type_id: TypeId::of::<C>,
         parker: C::parker,
+        is_current: C::is_current,
         context_id: C::context_id,
         marks_thread: !C::MOVES_BETWEEN_THREADS,
         next: OnceLock::new(),
@@ -189,6 +206,15 @@ pub(crate) fn current_parker() -> Parker {
     adopted()
         .find_map(Kind::parker)
         .unwrap_or_else(Parker::for_thread)
+}
+
+/// Whether the calling context is of `kind`: the thread's mark inside a hook, else
+/// the kind's own answer.
+pub(crate) fn is_current(kind: &'static Kind) -> bool {
+    match CURRENT_KIND.with(Cell::get) {
+        Some(current) => std::ptr::eq(current, kind),
+        None => (kind.is_current)(),
+    }
 }
 
 /// The id a coroutine backend gives the calling context, if any.

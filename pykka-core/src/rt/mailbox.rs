@@ -15,10 +15,9 @@
 //!   shared memory, so a busy actor locks once per batch, not once per message;
 //! - a sender wakes the receiver only if it is waiting, and only the first sender after
 //!   it started waiting does;
-//! - after a message that a plain thread will wait on ([`MailboxSender::send_foreign`]),
-//!   a coroutine or task receiver can look at its empty mailbox for a moment before it
-//!   parks ([`MailboxReceiver::recv_looking`]), so that the thread's next request does
-//!   not have to wake a sleeping worker.
+//! - [`MailboxReceiver::has_queued`] looks without the lock, for a backend whose
+//!   receive looks at the mailbox for a moment before it parks (its own policy; see
+//!   [`RecvBlocking::recv`](crate::rt::RecvBlocking::recv)).
 //!
 //! The price is a short lock per send (one uncontended compare-and-swap in the common
 //! case) where lock-free channels use one atomic add; the lock is never held across a
@@ -57,14 +56,9 @@ use std::future::poll_fn;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, PoisonError, Weak};
 use std::task::{Context, Poll, Waker};
-use std::time::{Duration, Instant};
 
 use crate::rt::park;
 use crate::sync::{AtomicBool, Mutex, MutexGuard};
-
-/// How long a receiver may keep looking at an empty mailbox (yielding in between) after
-/// a message from a plain thread, before it parks. See [`MailboxReceiver::last_was_foreign`].
-const FOREIGN_LOOK: Duration = Duration::from_micros(20);
 
 /// Above this capacity (in messages), a drained receive buffer is freed rather than
 /// kept for the next batch, so that one burst does not pin its memory for the actor's
@@ -77,10 +71,8 @@ struct State<M> {
     waker: Option<Waker>,
     /// Live senders.
     senders: usize,
-    /// The receiver is gone.
+    /// The receiver is gone (or a closer closed the mailbox).
     closed: bool,
-    /// The newest queued message came through [`MailboxSender::send_foreign`].
-    last_foreign: bool,
 }
 
 struct Shared<M> {
@@ -114,7 +106,6 @@ pub fn mailbox<M>() -> (MailboxSender<M>, MailboxReceiver<M>) {
             waker: None,
             senders: 1,
             closed: false,
-            last_foreign: false,
         }),
         queued: AtomicBool::new(false),
     });
@@ -124,7 +115,6 @@ pub fn mailbox<M>() -> (MailboxSender<M>, MailboxReceiver<M>) {
         },
         MailboxReceiver {
             shared,
-            last_foreign: false,
             buffer: VecDeque::new(),
         },
     )
@@ -151,23 +141,10 @@ impl<M> MailboxSender<M> {
     /// assert_eq!(tx.send(2), Err(2));
     /// ```
     pub fn send(&self, message: M) -> Result<(), M> {
-        self.push(message, false)
+        self.push(message)
     }
 
-    /// [`send`](Self::send) from a context that is slow to wake the receiver from (a
-    /// plain thread sending to a coroutine or an executor task) and that will probably
-    /// wait for an answer (see [`InboxSender::send_awaited`](crate::rt::InboxSender::send_awaited)):
-    /// the receiver can see it with [`MailboxReceiver::last_was_foreign`] and look at
-    /// its mailbox a little longer before it parks.
-    ///
-    /// # Errors
-    ///
-    /// The message itself, handed back, when the receiver is gone.
-    pub fn send_foreign(&self, message: M) -> Result<(), M> {
-        self.push(message, true)
-    }
-
-    fn push(&self, message: M, foreign: bool) -> Result<(), M> {
+    fn push(&self, message: M) -> Result<(), M> {
         let mut state = self.shared.lock();
         if state.closed {
             return Err(message);
@@ -176,9 +153,6 @@ impl<M> MailboxSender<M> {
             self.shared.queued.store(true, Ordering::Relaxed);
         }
         state.queue.push_back(message);
-        // Recorded under the lock that the send takes anyway: no extra shared write,
-        // and no race between marking and clearing.
-        state.last_foreign = foreign;
         let waker = state.waker.take();
         drop(state);
         if let Some(waker) = waker {
@@ -244,30 +218,26 @@ impl std::error::Error for TryRecvError {}
 ///
 /// # Examples
 ///
-/// How a backend's receive loop uses it: take what is there, look a little longer
-/// after a message that a thread waits on, then wait (here with a blocking `recv`;
-/// an executor task would `.await` [`recv_async`](Self::recv_async)).
+/// How a backend's receive uses it: take what is there, look without the lock, then
+/// wait (here with a blocking `recv`; an executor task would `.await`
+/// [`recv_async`](Self::recv_async)).
 ///
 /// ```
 /// use pykka_core::rt::mailbox::{self, TryRecvError};
 ///
 /// let (tx, mut rx) = mailbox::mailbox();
-/// tx.send_foreign("ask").unwrap(); // a thread that will wait for the answer
+/// tx.send("ask").unwrap();
 /// assert!(rx.has_queued());
 /// assert_eq!(rx.try_recv(), Ok("ask"));
-/// assert!(rx.last_was_foreign()); // so look again for a moment before parking
 /// assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
 ///
 /// tx.send("tell").unwrap();
 /// assert_eq!(rx.recv(), Some("tell"));
-/// assert!(!rx.last_was_foreign()); // after a tell, park at once
 /// drop(tx);
 /// assert_eq!(rx.recv(), None);
 /// ```
 pub struct MailboxReceiver<M> {
     shared: Arc<Shared<M>>,
-    /// `State::last_foreign` of the last refill.
-    last_foreign: bool,
     /// Messages taken from the shared queue in one step, handed out one by one.
     buffer: VecDeque<M>,
 }
@@ -289,12 +259,7 @@ impl<M> MailboxReceiver<M> {
             return Err(TryRecvError::Empty);
         }
         let mut state = self.shared.lock();
-        if let Some(message) = take_queued(
-            &mut self.buffer,
-            &mut self.last_foreign,
-            &self.shared.queued,
-            &mut state,
-        ) {
+        if let Some(message) = take_queued(&mut self.buffer, &self.shared.queued, &mut state) {
             return Ok(message);
         }
         if state.senders == 0 || state.closed {
@@ -311,12 +276,7 @@ impl<M> MailboxReceiver<M> {
             return Poll::Ready(Some(message));
         }
         let mut state = self.shared.lock();
-        if let Some(message) = take_queued(
-            &mut self.buffer,
-            &mut self.last_foreign,
-            &self.shared.queued,
-            &mut state,
-        ) {
+        if let Some(message) = take_queued(&mut self.buffer, &self.shared.queued, &mut state) {
             return Poll::Ready(Some(message));
         }
         if state.senders == 0 || state.closed {
@@ -365,92 +325,11 @@ impl<M> MailboxReceiver<M> {
         poll_fn(|cx| self.poll_recv(cx)).await
     }
 
-    /// [`recv`](Self::recv) with the look of a coroutine backend: when the newest
-    /// message came through [`MailboxSender::send_foreign`] and nothing else is queued,
-    /// look at the mailbox for up to 20 µs, calling `yield_now` (which lets
-    /// the worker run its other coroutines) in between, before parking.
-    ///
-    /// Why: a parked coroutine or task lets its worker thread sleep, and waking that
-    /// worker from a plain thread goes through the kernel (about 10-25 µs on a small
-    /// machine), while a thread that waits for an answer usually sends its next request
-    /// within a microsecond or two. After other messages the receiver parks at once:
-    /// a looking receiver takes a stream of tells one at a time and contends with the
-    /// sender for the lock, and messages from coroutines or tasks wake it cheaply.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let (tx, mut rx) = pykka_core::rt::mailbox::mailbox();
-    /// tx.send_foreign(1).unwrap();
-    /// tx.send(2).unwrap();
-    /// let mut yields = 0;
-    /// assert_eq!(rx.recv_looking(|| yields += 1), Some(1));
-    /// assert_eq!(rx.recv_looking(|| yields += 1), Some(2));
-    /// drop(tx);
-    /// assert_eq!(rx.recv_looking(|| yields += 1), None);
-    /// assert_eq!(yields, 0, "nothing to look for: messages were there");
-    /// ```
-    pub fn recv_looking(&mut self, mut yield_now: impl FnMut()) -> Option<M> {
-        match self.look_until() {
-            Err(settled) => return settled,
-            // Looking reads one flag, so that it does not contend with senders.
-            Ok(Some(until)) => {
-                while !self.has_queued() && Instant::now() < until {
-                    yield_now();
-                }
-            }
-            Ok(None) => {}
-        }
-        self.recv()
-    }
-
-    /// The async form of [`recv_looking`](Self::recv_looking), for executor tasks:
-    /// `yield_now` makes a future that yields to the executor once.
-    pub async fn recv_looking_async<F: Future<Output = ()>>(
-        &mut self,
-        mut yield_now: impl FnMut() -> F,
-    ) -> Option<M> {
-        match self.look_until() {
-            Err(settled) => return settled,
-            Ok(Some(until)) => {
-                while !self.has_queued() && Instant::now() < until {
-                    yield_now().await;
-                }
-            }
-            Ok(None) => {}
-        }
-        self.recv_async().await
-    }
-
-    /// Before a look: `Err(result)` when the receive is settled without one (a message
-    /// is there, or every sender is gone), else until when to look (`None`: do not
-    /// look, the newest message was not foreign).
-    fn look_until(&mut self) -> Result<Option<Instant>, Option<M>> {
-        if !self.last_foreign {
-            return Ok(None);
-        }
-        match self.try_recv() {
-            Ok(message) => Err(Some(message)),
-            Err(TryRecvError::Disconnected) => Err(None),
-            Err(TryRecvError::Empty) => Ok(Some(Instant::now() + FOREIGN_LOOK)),
-        }
-    }
-
     /// Whether a message is (probably) waiting, read without taking the lock: meant for
     /// a receiver that looks at its mailbox repeatedly before it parks, so that looking
     /// does not contend with senders. `true` may be stale; follow it with a receive.
     pub fn has_queued(&self) -> bool {
         !self.buffer.is_empty() || self.shared.queued.load(Ordering::Relaxed)
-    }
-
-    /// Whether the newest message taken from the shared queue came through
-    /// [`MailboxSender::send_foreign`]. A receiver that finds its mailbox empty after
-    /// such a message may look at it for up to 20 µs, yielding in between,
-    /// before it parks: waking a parked coroutine or task from a plain thread goes
-    /// through the kernel, while a thread that talks to an actor usually sends its
-    /// next message within a microsecond or two.
-    pub fn last_was_foreign(&self) -> bool {
-        self.last_foreign
     }
 }
 
@@ -458,7 +337,6 @@ impl<M> MailboxReceiver<M> {
 /// message; `None` if nothing was queued. Called under the lock (`state`).
 fn take_queued<M>(
     buffer: &mut VecDeque<M>,
-    last_foreign: &mut bool,
     queued: &AtomicBool,
     state: &mut State<M>,
 ) -> Option<M> {
@@ -468,7 +346,6 @@ fn take_queued<M>(
     if state.senders > 0 {
         queued.store(false, Ordering::Relaxed);
     }
-    *last_foreign = state.last_foreign;
     if buffer.capacity() > KEEP_CAPACITY {
         *buffer = VecDeque::new();
     }
@@ -567,14 +444,16 @@ impl fmt::Debug for MailboxCloser {
     }
 }
 
+/// Receives without looking before it parks (`after_outside_ask` is ignored).
 impl<M: Send + 'static> crate::rt::RecvBlocking<M> for MailboxReceiver<M> {
-    fn recv(&mut self) -> Option<M> {
+    fn recv(&mut self, _after_outside_ask: bool) -> Option<M> {
         MailboxReceiver::recv(self)
     }
 }
 
+/// Receives without looking before it waits (`after_outside_ask` is ignored).
 impl<M: Send + 'static> crate::rt::RecvAsync<M> for MailboxReceiver<M> {
-    fn recv_async(&mut self) -> impl Future<Output = Option<M>> + Send {
+    fn recv_async(&mut self, _after_outside_ask: bool) -> impl Future<Output = Option<M>> + Send {
         poll_fn(|cx| self.poll_recv(cx))
     }
 }
@@ -592,6 +471,7 @@ mod tests {
     use super::*;
     use std::future::Future;
     use std::sync::atomic::AtomicUsize;
+    use std::time::Duration;
 
     /// `recv`, but failing the test after a bound instead of hanging on a bug.
     fn recv_bounded<M>(rx: &mut MailboxReceiver<M>) -> Option<M> {
@@ -775,53 +655,6 @@ mod tests {
     }
 
     #[test]
-    fn after_a_foreign_message_the_receiver_looks_before_it_parks() {
-        let (tx, mut rx) = mailbox();
-        // If the receiver parked instead of looking, nothing would send it a message:
-        // a watchdog sends a wrong one after a bound, so the test fails, never hangs.
-        let (done, finished) = std::sync::mpsc::channel::<()>();
-        let watchdog_tx = tx.clone();
-        let watchdog = std::thread::spawn(move || {
-            if finished.recv_timeout(Duration::from_secs(10)).is_err() {
-                let _ = watchdog_tx.send(99);
-            }
-        });
-        tx.send_foreign(1).unwrap();
-        assert_eq!(rx.try_recv(), Ok(1));
-        // Empty now, and the last message was foreign: the receiver yields (here: the
-        // "other coroutine" it yields to sends the next request) instead of parking.
-        let mut yields = 0;
-        let got = rx.recv_looking(|| {
-            yields += 1;
-            if yields == 1 {
-                tx.send(2).unwrap();
-            }
-        });
-        done.send(()).unwrap();
-        watchdog.join().unwrap();
-        assert_eq!(got, Some(2));
-        assert!(yields >= 1);
-        // The same with the async form, driven by a bounded blocking wait.
-        tx.send_foreign(3).unwrap();
-        assert_eq!(rx.try_recv(), Ok(3));
-        let mut yields = 0;
-        let got = park::wait_until(
-            |cx| {
-                let fut = rx.recv_looking_async(|| {
-                    yields += 1;
-                    if yields == 1 {
-                        tx.send(4).unwrap();
-                    }
-                    std::future::ready(())
-                });
-                std::pin::pin!(fut).poll(cx)
-            },
-            Some(std::time::Instant::now() + Duration::from_secs(10)),
-        );
-        assert_eq!(got, Some(Some(4)));
-    }
-
-    #[test]
     fn an_idle_receiver_keeps_one_buffer() {
         let (tx, mut rx) = mailbox();
         tx.send(1).unwrap();
@@ -838,12 +671,11 @@ mod tests {
     }
 
     #[test]
-    fn async_receive_and_foreign_hint() {
+    fn async_receive_and_the_queued_hint() {
         let (tx, mut rx) = mailbox();
         assert!(!rx.has_queued());
-        tx.send_foreign(3).unwrap();
+        tx.send(3).unwrap();
         assert!(rx.has_queued());
-        assert!(!rx.last_was_foreign(), "not taken yet");
         let got = park::wait_until(
             |cx| {
                 let fut = rx.recv_async();
@@ -853,9 +685,8 @@ mod tests {
             None,
         );
         assert_eq!(got, Some(Some(3)));
-        assert!(rx.last_was_foreign());
+        assert!(!rx.has_queued());
         tx.send(4).unwrap();
         assert_eq!(rx.try_recv(), Ok(4));
-        assert!(!rx.last_was_foreign());
     }
 }
