@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use crate::support::{Cmd, Events, Fixture, Probe, TIMEOUT, watch};
 use pykka_core::{
@@ -167,6 +168,33 @@ pub fn actors_outlive_the_dropped_runtime_value<R: Runtime>(rt: R) {
     assert_eq!(queued.get_timeout(TIMEOUT).unwrap(), "pong");
     assert_eq!(registry.stop_all_timeout(TIMEOUT).unwrap(), [true, true]);
     assert!(!a.is_alive() && !b.is_alive());
+}
+
+/// [`pykka_core::sleep`] inside a handler parks only that handler's context: another
+/// actor of the same runtime answers meanwhile, on any worker count, and the sleep
+/// lasts at least as long as asked.
+pub fn sleep_parks_only_the_calling_context<R: Runtime>(rt: R) {
+    let fx = Fixture::new(rt);
+    let events = Events::new();
+    let sleeper = fx.start(Probe::new(&events));
+    let other = fx.start(Probe::new(&events));
+    let (asleep, woke) = (Event::new(), Event::new());
+    let (a, w) = (asleep.clone(), woke.clone());
+    let nap = Duration::from_secs(1);
+    let slept = sleeper.ask_nonblocking(Cmd::Run(Box::new(move |_| {
+        a.set();
+        let start = Instant::now();
+        pykka_core::sleep(nap);
+        w.set();
+        (start.elapsed() >= nap).to_string()
+    })));
+    assert!(asleep.wait_timeout(TIMEOUT));
+    assert_eq!(other.ask_timeout(Cmd::Ping, TIMEOUT).unwrap(), "pong");
+    assert!(
+        !woke.is_set(),
+        "another actor answered only after the sleep: {BLOCKED_WORKER}"
+    );
+    assert_eq!(slept.get_timeout(TIMEOUT).unwrap(), "true");
 }
 
 /// Cases with actors of two runtimes (two backends, or two runtimes of one backend),

@@ -295,6 +295,7 @@ macro_rules! __pykka_suite_cases {
         $m!(contract::hooks_may_wait_for_other_actors);
         $m!(contract::a_thousand_blocked_handlers_all_finish);
         $m!(contract::actors_outlive_the_dropped_runtime_value);
+        $m!(contract::sleep_parks_only_the_calling_context);
         $m!(stress::asks_racing_with_stop_all_end);
         $m!(stress::blocking_chain_of_64);
         $m!(stress::benchmark_operations_run_ten_times);

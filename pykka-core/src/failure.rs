@@ -13,8 +13,11 @@ use std::sync::Arc;
 /// cheap to clone, so a [`Reply`](crate::Reply) can hand the same one to every `get`.
 ///
 /// Like `anyhow::Error`, `Failure` does not implement [`std::error::Error`] itself (that
-/// would conflict with the blanket `From`); [`AskError`](crate::AskError) does, and its
-/// `source()` is the original error.
+/// would conflict with the blanket `From`), but it goes where errors go: `?` turns it
+/// into a `Box<dyn Error>` (with or without `Send + Sync`), and
+/// [`into_error`](Failure::into_error) makes a [`FailureError`] for anything that wants
+/// a `std::error::Error` (an `anyhow::Error`, say). [`AskError`](crate::AskError)
+/// implements `std::error::Error` itself, and its `source()` is the original error.
 ///
 /// # Examples
 ///
@@ -105,6 +108,88 @@ impl Failure {
             Repr::Error(e) => Some(&**e),
             _ => None,
         }
+    }
+}
+
+impl Failure {
+    /// This failure as a [`std::error::Error`] (its `source()` is the wrapped error, if
+    /// any).
+    ///
+    /// ```
+    /// use std::error::Error;
+    /// let failure = pykka_core::Failure::new(std::fmt::Error);
+    /// let error = failure.into_error();
+    /// assert_eq!(error.to_string(), "an error occurred when formatting an argument");
+    /// assert!(error.source().is_some());
+    /// ```
+    pub fn into_error(self) -> FailureError {
+        FailureError(self)
+    }
+}
+
+/// A [`Failure`] as a [`std::error::Error`] (from [`Failure::into_error`], and what `?`
+/// puts in a `Box<dyn Error>`). Displays as the failure does.
+#[derive(Clone)]
+pub struct FailureError(Failure);
+
+impl FailureError {
+    /// The failure.
+    pub fn failure(&self) -> &Failure {
+        &self.0
+    }
+}
+
+impl fmt::Display for FailureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Debug for FailureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl StdError for FailureError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.0.as_error().map(|e| e as &(dyn StdError + 'static))
+    }
+}
+
+/// `?` from a `Result<_, Failure>` in a function returning `Result<_, Box<dyn Error +
+/// Send + Sync>>`.
+///
+/// ```
+/// use std::error::Error;
+/// use pykka_core::Failure;
+///
+/// fn handler() -> Result<u32, Failure> {
+///     Err(Failure::msg("no such track"))
+/// }
+/// fn main_like() -> Result<u32, Box<dyn Error + Send + Sync>> {
+///     Ok(handler()?)
+/// }
+/// assert_eq!(main_like().unwrap_err().to_string(), "no such track");
+/// ```
+impl From<Failure> for Box<dyn StdError + Send + Sync> {
+    fn from(failure: Failure) -> Self {
+        Box::new(FailureError(failure))
+    }
+}
+
+/// `?` from a `Result<_, Failure>` in a function returning `Result<_, Box<dyn Error>>`.
+///
+/// ```
+/// use std::error::Error;
+/// fn main_like() -> Result<(), Box<dyn Error>> {
+///     Err(pykka_core::Failure::msg("nope"))?
+/// }
+/// assert_eq!(main_like().unwrap_err().to_string(), "nope");
+/// ```
+impl From<Failure> for Box<dyn StdError> {
+    fn from(failure: Failure) -> Self {
+        Box::new(FailureError(failure))
     }
 }
 

@@ -76,6 +76,7 @@ mod registry;
 mod reply;
 pub mod rt;
 mod runtime;
+mod sleep;
 mod sync;
 mod typed_proxy;
 mod waiters;
@@ -87,8 +88,9 @@ pub use error::{
     ActorDeadError, AskError, DeadKind, DeadlockError, SetError, StartError, TimeoutError,
 };
 pub use event::Event;
-pub use failure::Failure;
+pub use failure::{Failure, FailureError};
 pub use proxy::Proxy;
 pub use registry::ActorRegistry;
 pub use reply::{Reply, get_all, get_all_timeout};
 pub use runtime::Runtime;
+pub use sleep::{sleep, sleep_until};
