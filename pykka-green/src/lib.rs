@@ -40,8 +40,9 @@
 //!   block the whole worker thread and every actor scheduled on it; with one worker,
 //!   that can deadlock the program. This is a liveness matter, not a safety one (it is
 //!   not part of the constructors' contract). Wait through pykka (replies, events,
-//!   asks), or through may's own primitives (`may::coroutine::sleep`, `may::sync`,
-//!   `may::net`).
+//!   asks; [`pykka_core::sleep`] instead of `std::thread::sleep`: it parks only the
+//!   coroutine), or through may's own primitives (`may::coroutine::sleep`,
+//!   `may::sync`, `may::net`).
 //! - **Stack size.** Each coroutine has a fixed stack ([`DEFAULT_STACK_SIZE`], 64 KiB)
 //!   with a guard page. Deep recursion, large arrays on the stack or a panic with
 //!   `RUST_BACKTRACE=1` on a small stack overflow it. An overflow **aborts the
