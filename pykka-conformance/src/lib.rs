@@ -233,6 +233,7 @@ macro_rules! __pykka_suite_cases {
         $m!(registry::broadcast_sends_message_to_all_actors_of_given_class_name);
         $m!(logging::unexpected_messages_are_logged);
         $m!(logging::exception_is_logged_when_returned_to_caller);
+        $m!(logging::exception_is_logged_when_returned_to_caller_of_a_proxy_call);
         $m!(logging::exception_is_logged_when_not_reply_requested);
         $m!(logging::base_exception_is_logged);
         $m!(logging::exception_in_on_start_is_logged);
@@ -263,6 +264,7 @@ macro_rules! __pykka_suite_cases {
         $m!(proxy::can_proxy_itself_for_offloading_work_to_the_future);
         $m!(proxy::attr_of_traversable_attr_can_be_read);
         $m!(proxy::proxy_of_dead_actor_fails_reads_via_reply_and_writes_at_once);
+        $m!(proxy::typed_proxy_method);
         $m!(faults::on_start_failure_skips_on_stop_and_on_failure);
         $m!(faults::actor_is_dead_and_unregistered_in_on_stop_and_on_failure);
         $m!(faults::stop_returns_true_even_if_on_stop_fails);

@@ -19,7 +19,7 @@
 use log::Level;
 
 use crate::support::{
-    Cmd, Events, Fault, Faults, Fixture, Plain, Probe, TIMEOUT, log_capture, wait_for,
+    Cmd, Events, Fault, Faults, Fixture, Plain, Probe, TIMEOUT, Target, log_capture, wait_for,
 };
 use pykka_core::{AskError, Runtime};
 
@@ -57,6 +57,28 @@ pub fn exception_is_logged_when_returned_to_caller<R: Runtime>(rt: R) {
     assert_eq!(
         records[0].message,
         format!("Exception returned from {actor} to caller: foo")
+    );
+}
+
+/// §2.5.3 on the proxy-call path: a method call whose failure goes back to the caller
+/// is logged once at INFO, as an ask's is.
+pub fn exception_is_logged_when_returned_to_caller_of_a_proxy_call<R: Runtime>(rt: R) {
+    let capture = log_capture();
+    let fx = Fixture::new(rt);
+    let target = fx.start(Target::new(&Events::new()));
+    let proxy = target.proxy().unwrap();
+    let result = proxy
+        .call_with(|t, _| t.raise_exception())
+        .take_timeout(TIMEOUT);
+    assert!(
+        matches!(&result, Err(AskError::Failed(f)) if f.to_string() == "boom!"),
+        "{result:?}"
+    );
+    let records = capture.wait_for(target.urn(), Level::Info, 1);
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(
+        records[0].message,
+        format!("Exception returned from {target} to caller: boom!")
     );
 }
 

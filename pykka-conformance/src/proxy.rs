@@ -272,3 +272,47 @@ pub fn proxy_of_dead_actor_fails_reads_via_reply_and_writes_at_once<R: Runtime>(
     assert!(p.defer(|t| t.set_cat("x")).is_err());
     assert!(p.member("inner", |t| &mut t.inner).defer(|_| {}).is_err());
 }
+
+/// An actor with plain methods, for the typed proxy of [`typed_proxy_method`].
+#[derive(Debug, Default)]
+pub struct Tally {
+    total: u64,
+}
+
+impl Tally {
+    /// Adds `n`; the new total.
+    pub fn add(&mut self, n: u64) -> u64 {
+        self.total += n;
+        self.total
+    }
+    /// The total.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+}
+
+impl pykka_core::Actor for Tally {
+    type Message = ();
+    type Reply = ();
+}
+
+pykka_core::typed_proxy! {
+    /// The typed proxy methods of a [`Tally`].
+    pub trait TallyProxy for Tally {
+        fn add(&mut self, n: u64) -> u64;
+        fn total(&self) -> u64;
+    }
+}
+
+/// §2.15.3 (`test_proxy_method`): a typed proxy's method sends the call and returns a
+/// reply of the method's type, run in the actor's context, in order.
+pub fn typed_proxy_method<R: Runtime>(rt: R) {
+    let fx = Fixture::new(rt);
+    let tally = fx.start(Tally::default());
+    let proxy = tally.proxy().unwrap();
+    let first = proxy.add(2);
+    let second = proxy.add(3);
+    assert_eq!(first.get_timeout(TIMEOUT).unwrap(), 2);
+    assert_eq!(second.get_timeout(TIMEOUT).unwrap(), 5);
+    assert_eq!(proxy.total().get_timeout(TIMEOUT).unwrap(), 5);
+}
