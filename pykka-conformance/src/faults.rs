@@ -507,3 +507,26 @@ pub fn panicking_hooks_keep_their_message<R: Runtime>(rt: R) {
         assert!(!actor.is_alive());
     }
 }
+
+/// After `ctx.stop()`, `ctx.proxy()` is refused with `DeadKind::Stopping` (work
+/// scheduled behind the actor's own stop would never run), as its docs say; before,
+/// it returns a proxy.
+pub fn context_proxy_is_refused_once_the_actor_stops_itself<R: Runtime>(rt: R) {
+    let fx = Fixture::new(rt);
+    let actor = fx.start(Probe::new(&Events::new()));
+    let seen = actor
+        .ask_timeout(
+            Cmd::Run(Box::new(|ctx| {
+                let before = ctx.proxy().is_ok();
+                ctx.stop();
+                let after = ctx.proxy().map(|_| ()).map_err(|e| e.kind());
+                format!("{before} {after:?}")
+            })),
+            TIMEOUT,
+        )
+        .unwrap();
+    assert_eq!(seen, "true Err(Stopping)");
+    // Whether this stop or its own comes first is a race; either way it ends.
+    actor.stop_timeout(TIMEOUT).unwrap();
+    assert!(!actor.is_alive());
+}

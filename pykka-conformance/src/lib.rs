@@ -285,6 +285,7 @@ macro_rules! __pykka_suite_cases {
         $m!(faults::ask_queued_behind_failing_tell_fails);
         $m!(faults::stop_twice_from_several_threads);
         $m!(faults::blocking_stop_from_on_start_is_queued);
+        $m!(faults::context_proxy_is_refused_once_the_actor_stops_itself);
         $m!(faults::actor_asking_itself_gets_deadlock_error);
         $m!(faults::actor_waiting_for_its_own_reply_gets_deadlock_error);
         $m!(faults::panicking_hooks_keep_their_message);

@@ -1,6 +1,10 @@
 //! The [`Actor`] trait and the [`Context`] its hooks get.
 
-use crate::{ActorDeadError, ActorRef, ActorRegistry, Failure, Proxy, Runtime, StartError};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::{
+    ActorDeadError, ActorRef, ActorRegistry, DeadKind, Failure, Proxy, Runtime, StartError,
+};
 
 /// An actor: private state plus hooks that run one at a time in the actor's own thread,
 /// coroutine or task. Pykka's `Actor` (and `ThreadingActor`: the runtime is chosen when
@@ -171,6 +175,8 @@ pub(crate) fn short_type_name(full: &'static str) -> &'static str {
 pub struct Context<A: Actor> {
     actor_ref: ActorRef<A>,
     registry: ActorRegistry,
+    /// [`stop`](Self::stop) was called: the stop is queued.
+    stopping: AtomicBool,
 }
 
 impl<A: Actor> Context<A> {
@@ -178,6 +184,7 @@ impl<A: Actor> Context<A> {
         Context {
             actor_ref,
             registry,
+            stopping: AtomicBool::new(false),
         }
     }
 
@@ -199,6 +206,7 @@ impl<A: Actor> Context<A> {
     /// Asks the actor to stop after the messages already in its inbox: Pykka's
     /// `Actor.stop()`, a poison pill. Calling it twice is harmless.
     pub fn stop(&self) {
+        self.stopping.store(true, Ordering::Relaxed);
         self.actor_ref.tell_stop();
     }
 
@@ -207,8 +215,31 @@ impl<A: Actor> Context<A> {
     ///
     /// # Errors
     ///
-    /// [`ActorDeadError`] if the actor is already stopping.
+    /// [`ActorDeadError`] if the actor is already stopping: it called
+    /// [`stop`](Self::stop) (work scheduled behind its own stop would never run), with
+    /// [`DeadKind::Stopping`](crate::DeadKind::Stopping), or it is dead.
+    ///
+    /// ```
+    /// use pykka_core::{Actor, Context, Failure};
+    ///
+    /// struct Quitter;
+    /// impl Actor for Quitter {
+    ///     type Message = ();
+    ///     type Reply = String;
+    ///     fn on_receive(&mut self, (): (), ctx: &Context<Self>) -> Result<String, Failure> {
+    ///         assert!(ctx.proxy().is_ok());
+    ///         ctx.stop();
+    ///         Ok(ctx.proxy().unwrap_err().to_string())
+    ///     }
+    /// }
+    ///
+    /// let quitter = Quitter.start(&pykka_thread::ThreadRuntime::default()).unwrap();
+    /// assert!(quitter.ask(()).unwrap().ends_with("is stopping"));
+    /// ```
     pub fn proxy(&self) -> Result<Proxy<A>, ActorDeadError> {
+        if self.stopping.load(Ordering::Relaxed) {
+            return Err(self.actor_ref.meta().dead(DeadKind::Stopping));
+        }
         self.actor_ref.proxy()
     }
 }

@@ -16,6 +16,9 @@ pub enum DeadKind {
     NotFound,
     /// The message was queued, but the actor stopped before handling it.
     StoppedBeforeHandling,
+    /// The actor asked itself to stop ([`Context::stop`](crate::Context::stop)), so work
+    /// it would schedule on itself now would never run.
+    Stopping,
 }
 
 /// Using an actor that is dead: Pykka's `ActorDeadError`.
@@ -95,6 +98,7 @@ impl<M> fmt::Display for ActorDeadError<M> {
             DeadKind::StoppedBeforeHandling => {
                 write!(f, "{} stopped before handling the message", self.actor)
             }
+            DeadKind::Stopping => write!(f, "{} is stopping", self.actor),
         }
     }
 }
