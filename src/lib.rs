@@ -80,7 +80,12 @@ pub mod smol {
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio {
-    pub use pykka_tokio::*;
+    // Not the `tokio` crate itself (`pykka_tokio::tokio`): inlined here, its docs would
+    // take over these pages.
+    pub use pykka_tokio::{
+        CurrentThreadError, TokioContext, TokioReceiver, TokioRuntime, TokioRuntimeBuilder,
+        TokioSender,
+    };
 }
 
 cfg_if::cfg_if! {
