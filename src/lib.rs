@@ -59,6 +59,8 @@ pub use pykka_core::*;
 #[cfg(feature = "thread")]
 #[cfg_attr(docsrs, doc(cfg(feature = "thread")))]
 pub mod thread {
+    // Not inlined: the items' pages are the backend crate's, whose links resolve there.
+    #[doc(no_inline)]
     pub use pykka_thread::{ThreadReceiver, ThreadRuntime, ThreadRuntimeBuilder, ThreadSender};
 }
 
@@ -66,6 +68,8 @@ pub mod thread {
 #[cfg(feature = "green")]
 #[cfg_attr(docsrs, doc(cfg(feature = "green")))]
 pub mod green {
+    // Not inlined: the items' pages are the backend crate's, whose links resolve there.
+    #[doc(no_inline)]
     pub use pykka_green::*;
 }
 
@@ -73,6 +77,8 @@ pub mod green {
 #[cfg(feature = "smol")]
 #[cfg_attr(docsrs, doc(cfg(feature = "smol")))]
 pub mod smol {
+    // Not inlined: the items' pages are the backend crate's, whose links resolve there.
+    #[doc(no_inline)]
     pub use pykka_smol::*;
 }
 
@@ -80,8 +86,9 @@ pub mod smol {
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio {
-    // Not the `tokio` crate itself (`pykka_tokio::tokio`): inlined here, its docs would
-    // take over these pages.
+    // Not the `tokio` crate itself (`pykka_tokio::tokio`), and not inlined: the items'
+    // pages are the backend crate's, whose links resolve there.
+    #[doc(no_inline)]
     pub use pykka_tokio::{
         CurrentThreadError, TokioContext, TokioReceiver, TokioRuntime, TokioRuntimeBuilder,
         TokioSender,

@@ -4,6 +4,9 @@ use std::io;
 
 use crate::Actor;
 use crate::rt::ActorTask;
+// For the docs' links, which other crates' pages of implementors show as written.
+#[cfg(doc)]
+use crate::rt::{RecvAsync, RecvBlocking, context::OsThread};
 use crate::rt::context::WaitContext;
 
 /// A backend that runs actors: it makes inboxes, says how its contexts wait, and
@@ -104,11 +107,10 @@ pub trait Runtime: Clone + Send + Sync + 'static {
 
     /// The receiving half of an inbox; dropping it closes the inbox (see the
     /// requirements above). [`ActorTask::run_blocking`] needs it to be
-    /// [`RecvBlocking`](crate::rt::RecvBlocking), [`ActorTask::run`]
-    /// [`RecvAsync`](crate::rt::RecvAsync).
+    /// [`RecvBlocking`], [`ActorTask::run`] [`RecvAsync`].
     type Receiver<M: Send + 'static>: Send + 'static;
 
-    /// How the backend's contexts wait: [`OsThread`](crate::rt::context::OsThread) for
+    /// How the backend's contexts wait: [`OsThread`] for
     /// a backend whose actors are OS threads; a context of its own for coroutines or
     /// executor tasks, which must not block their thread.
     type Context: WaitContext;
