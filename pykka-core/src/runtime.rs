@@ -4,10 +4,10 @@ use std::io;
 
 use crate::Actor;
 use crate::rt::ActorTask;
+use crate::rt::context::WaitContext;
 // For the docs' links, which other crates' pages of implementors show as written.
 #[cfg(doc)]
 use crate::rt::{RecvAsync, RecvBlocking, context::OsThread};
-use crate::rt::context::WaitContext;
 
 /// A backend that runs actors: it makes inboxes, says how its contexts wait, and
 /// schedules actors. The trait is the whole contract: everything a backend supplies is
