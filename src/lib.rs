@@ -89,10 +89,7 @@ pub mod tokio {
     // Not the `tokio` crate itself (`pykka_tokio::tokio`), and not inlined: the items'
     // pages are the backend crate's, whose links resolve there.
     #[doc(no_inline)]
-    pub use pykka_tokio::{
-        CurrentThreadError, TokioContext, TokioReceiver, TokioRuntime, TokioRuntimeBuilder,
-        TokioSender,
-    };
+    pub use pykka_tokio::{CurrentThreadError, TokioContext, TokioRuntime, TokioRuntimeBuilder};
 }
 
 cfg_if::cfg_if! {

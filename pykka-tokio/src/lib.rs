@@ -54,7 +54,6 @@
 #![forbid(unsafe_code)]
 
 mod context;
-mod inbox;
 
 use std::fmt;
 use std::io;
@@ -62,11 +61,11 @@ use std::sync::{Arc, Mutex};
 
 use pykka_core::rt::ActorTask;
 use pykka_core::rt::context::adopt;
+use pykka_core::rt::mailbox::{self, MailboxReceiver, MailboxSender};
 use pykka_core::{Actor, Runtime};
 use tokio::runtime::{Handle, RuntimeFlavor};
 
 pub use context::TokioContext;
-pub use inbox::{TokioReceiver, TokioSender};
 pub use pykka_core;
 /// The tokio version this crate runs on.
 pub use tokio;
@@ -261,12 +260,13 @@ impl TokioRuntimeBuilder {
 impl Runtime for TokioRuntime {
     const NAME: &'static str = "tokio";
 
-    type Sender<M: Send + 'static> = TokioSender<M>;
-    type Receiver<M: Send + 'static> = TokioReceiver<M>;
+    // Core's mailbox as it is: a tokio actor needs no look before it waits.
+    type Sender<M: Send + 'static> = MailboxSender<M>;
+    type Receiver<M: Send + 'static> = MailboxReceiver<M>;
     type Context = TokioContext;
 
-    fn inbox<M: Send + 'static>(&self) -> (TokioSender<M>, TokioReceiver<M>) {
-        inbox::inbox()
+    fn inbox<M: Send + 'static>(&self) -> (MailboxSender<M>, MailboxReceiver<M>) {
+        mailbox::mailbox()
     }
 
     fn spawn<A: Actor>(&self, task: ActorTask<A, Self>) -> io::Result<()> {

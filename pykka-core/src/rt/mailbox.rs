@@ -444,6 +444,14 @@ impl fmt::Debug for MailboxCloser {
     }
 }
 
+/// A mailbox is an inbox as it is: a backend that needs nothing more can name
+/// `MailboxSender` and `MailboxReceiver` as its `Sender` and `Receiver` types.
+impl<M: Send + 'static> crate::rt::InboxSender<M> for MailboxSender<M> {
+    fn send(&self, message: M) -> Result<(), M> {
+        MailboxSender::send(self, message)
+    }
+}
+
 /// Receives without looking before it parks (`after_outside_ask` is ignored).
 impl<M: Send + 'static> crate::rt::RecvBlocking<M> for MailboxReceiver<M> {
     fn recv(&mut self, _after_outside_ask: bool) -> Option<M> {
