@@ -217,12 +217,30 @@ impl<A: Actor> ActorRef<A> {
         self.cell.sender.send(Envelope(msg)).map_err(|e| e.0)
     }
 
+    /// The reply to a message for this actor, and its completer (which fails it as
+    /// "stopped before handling the message" if dropped unused).
+    pub(crate) fn answer<T: Send + 'static>(&self) -> (Reply<T>, Completer<T>) {
+        Completer::pair(self.cell.meta.origin.clone(), self.sent_from_outside())
+    }
+
+    /// [`answer`](Self::answer) with what an unused completer completes the reply with.
+    pub(crate) fn answer_with<T: Send + 'static>(
+        &self,
+        orphan: fn(&Arc<str>) -> Result<T, AskError>,
+    ) -> (Reply<T>, Completer<T>) {
+        Completer::pair_with(
+            self.cell.meta.origin.clone(),
+            orphan,
+            self.sent_from_outside(),
+        )
+    }
+
     /// Whether the calling context is outside the actor's backend (a plain thread, or
     /// another backend's context), for a message whose answer it will probably wait
     /// for: the actor may then look at its inbox a moment longer after handling it
-    /// (see [`RecvBlocking::recv`](crate::rt::RecvBlocking::recv)). Always `false` for thread actors,
-    /// which never look, without a lookup.
-    pub(crate) fn sent_from_outside(&self) -> bool {
+    /// (see [`RecvBlocking::recv`](crate::rt::RecvBlocking::recv)). Always `false`
+    /// for thread actors, which never look, without a lookup.
+    fn sent_from_outside(&self) -> bool {
         self.cell.kind.looks() && !context::is_current(self.cell.kind)
     }
 
@@ -269,8 +287,7 @@ impl<A: Actor> ActorRef<A> {
         if !self.is_alive() {
             return Reply::ready(Err(AskError::Dead(self.cell.meta.dead(DeadKind::NotFound))));
         }
-        let (reply, completer) =
-            Completer::pair(self.cell.meta.origin.clone(), self.sent_from_outside());
+        let (reply, completer) = self.answer();
         if let Err(Msg::Ask(_, completer)) = self.send(Msg::Ask(message, completer)) {
             completer.complete(Err(AskError::Dead(self.cell.meta.dead(DeadKind::NotFound))));
         }
@@ -329,11 +346,7 @@ impl<A: Actor> ActorRef<A> {
         if !self.is_alive() {
             return Reply::ready(Ok(false));
         }
-        let (reply, completer) = Completer::pair_with(
-            self.cell.meta.origin.clone(),
-            |_| Ok(true),
-            self.sent_from_outside(),
-        );
+        let (reply, completer) = self.answer_with(|_| Ok(true));
         if let Err(Msg::Stop(Some(completer))) = self.send(Msg::Stop(Some(completer))) {
             completer.complete(Ok(false));
         }

@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use crate::actor_loop::{Call, Msg, catch, log_returned};
 use crate::error::{ActorDeadError, AskError, DeadKind};
-use crate::reply::Completer;
 use crate::{Actor, ActorRef, Context, Failure, Reply};
 
 type Access<A, T> = Arc<dyn for<'a> Fn(&'a mut A) -> &'a mut T + Send + Sync>;
@@ -110,10 +109,7 @@ impl<A: Actor, T: 'static> Proxy<A, T> {
         R: Send + 'static,
         F: FnOnce(&mut T, &Context<A>) -> Result<R, Failure> + Send + 'static,
     {
-        let (reply, completer) = Completer::pair(
-            self.actor_ref.meta().origin.clone(),
-            self.actor_ref.sent_from_outside(),
-        );
+        let (reply, completer) = self.actor_ref.answer();
         let access = self.access.clone();
         let call: Call<A> = Box::new(move |actor, ctx| {
             let result = catch(|| f(access(actor), ctx));
