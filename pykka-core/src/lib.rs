@@ -78,6 +78,8 @@ pub mod rt;
 mod runtime;
 mod sleep;
 mod sync;
+#[cfg(test)]
+mod test_wakers;
 mod typed_proxy;
 mod waiters;
 

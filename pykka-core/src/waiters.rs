@@ -163,21 +163,7 @@ pub(crate) fn time_left(deadline: Option<Instant>) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::task::Wake;
-
-    struct Count(AtomicUsize);
-    impl Wake for Count {
-        fn wake(self: Arc<Self>) {
-            self.0.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-
-    fn counting() -> (Arc<Count>, Waker) {
-        let c = Arc::new(Count(AtomicUsize::new(0)));
-        (c.clone(), Waker::from(c))
-    }
+    use crate::test_wakers::counting_waker as counting;
 
     #[test]
     fn a_party_registered_again_keeps_one_place() {
@@ -220,7 +206,7 @@ mod tests {
         let (_, later) = counting();
         wake_all(w.take());
         for (c, _) in &counts {
-            assert_eq!(c.0.load(Ordering::Relaxed), 1);
+            assert_eq!(c.get(), 1);
         }
         // A stale key neither removes nor replaces a newer party's place.
         let mut newer = WaitKey::default();

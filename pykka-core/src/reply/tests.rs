@@ -4,22 +4,11 @@
 use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context as TaskContext, Poll, Wake, Waker};
+use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
 
 use super::*;
-
-struct Count(AtomicUsize);
-impl Wake for Count {
-    fn wake(self: Arc<Self>) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-fn counting_waker() -> (Arc<Count>, Waker) {
-    let c = Arc::new(Count(AtomicUsize::new(0)));
-    (c.clone(), Waker::from(c))
-}
+use crate::test_wakers::counting_waker;
 
 fn waiting<T>(r: &Reply<T>) -> usize {
     lock(&r.shared).waiters.len()
@@ -46,11 +35,7 @@ fn two_awaiters_of_a_map_are_both_woken_even_if_one_is_dropped() {
     // The second awaiter goes away before the source is ready.
     drop(f2);
     source.set(1).unwrap();
-    assert_eq!(
-        c1.0.load(Ordering::SeqCst),
-        1,
-        "the remaining awaiter is woken"
-    );
+    assert_eq!(c1.get(), 1, "the remaining awaiter is woken");
     match f1.as_mut().poll(&mut TaskContext::from_waker(&w1)) {
         Poll::Ready(Ok(2)) => {}
         other => panic!("{other:?}"),
@@ -97,7 +82,7 @@ fn a_panicking_map_polled_as_a_future_fails_and_wakes() {
             .is_pending()
     );
     source.set(1).unwrap();
-    assert_eq!(c.0.load(Ordering::SeqCst), 1);
+    assert_eq!(c.get(), 1);
     match f.as_mut().poll(&mut TaskContext::from_waker(&w)) {
         Poll::Ready(Err(AskError::Failed(f))) => assert!(f.to_string().contains("bad map")),
         other => panic!("{other:?}"),
@@ -145,7 +130,7 @@ fn a_plain_reply_still_wakes_its_awaiter_once() {
     );
     assert_eq!(waiting(&reply), 1, "polled twice, registered once");
     reply.set(5).unwrap();
-    assert_eq!(c.0.load(Ordering::SeqCst), 1);
+    assert_eq!(c.get(), 1);
     assert!(matches!(
         f.as_mut().poll(&mut TaskContext::from_waker(&w)),
         Poll::Ready(Ok(5))
