@@ -1,6 +1,6 @@
 //! The tokio backend of pykka: every actor is a task on a
 //! [tokio](https://docs.rs/tokio) multi-thread runtime, with core's
-//! [`mailbox`](pykka_core::rt::mailbox) as its inbox.
+//! [`mailbox`] as its inbox.
 //!
 //! Built like a third party would build a backend: only through pykka-core's public
 //! implementor API ([`pykka_core::rt`]), so it is also the proof that this API is
