@@ -3,7 +3,8 @@
 //!
 //! Every case is an ordinary generic function, `pub fn case_name<R: Runtime>(rt: R)`,
 //! in a module that mirrors one of Pykka's test files ([`actor`], [`actor_ref`],
-//! [`future`], [`registry`], [`logging`], [`proxy`]), plus [`faults`] (behaviours
+//! [`future`], [`registry`], [`logging`], [`proxy`]), plus [`cycles`] (ask cycles and
+//! the debug snapshot), [`faults`] (behaviours
 //! Pykka does not test, and misuse), [`edges`] (promises at the edges: panics and
 //! deadlines around replies) and [`stress`] (races and blocking chains). A case
 //! panics when the runtime breaks the contract; every wait in it is bounded, so a
@@ -53,6 +54,7 @@
 pub mod actor;
 pub mod actor_ref;
 pub mod contract;
+pub mod cycles;
 pub mod edges;
 pub mod faults;
 pub mod future;
@@ -145,6 +147,11 @@ macro_rules! cross_suite {
             #[test]
             fn events_replies_and_stops_cross() {
                 $crate::contract::cross::events_replies_and_stops_cross($a, $b)
+            }
+
+            #[test]
+            fn ask_cycles_across_runtimes() {
+                $crate::cycles::cross::ask_cycles_across_runtimes($a, $b)
             }
         }
     };
@@ -299,6 +306,15 @@ macro_rules! __pykka_suite_cases {
         $m!(contract::a_thousand_blocked_handlers_all_finish);
         $m!(contract::actors_outlive_the_dropped_runtime_value);
         $m!(contract::sleep_parks_only_the_calling_context);
+        $m!(cycles::two_actor_ask_cycle_is_refused);
+        $m!(cycles::three_actor_ask_cycle_is_refused);
+        $m!(cycles::every_blocking_wait_refuses_a_cycle);
+        $m!(cycles::simultaneous_asks_never_hang);
+        $m!(cycles::unawaited_ask_is_not_a_cycle);
+        $m!(cycles::reply_passed_to_a_third_actor_is_not_a_cycle);
+        $m!(cycles::timed_out_wait_is_not_a_cycle);
+        $m!(cycles::reply_set_by_hand_is_not_a_cycle);
+        $m!(cycles::snapshot_shows_states_waits_and_threads);
         $m!(stress::asks_racing_with_stop_all_end);
         $m!(stress::blocking_chain_of_64);
         $m!(stress::benchmark_operations_run_ten_times);

@@ -5,6 +5,7 @@ use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::Ordering;
 
+use crate::debug::{MessageKind, Tracker};
 use crate::error::AskError;
 use crate::reply::Completer;
 use crate::rt::context;
@@ -79,11 +80,15 @@ pub(crate) struct ActorLoop<A: Actor> {
     /// The last message handled was awaited by a sender from outside the backend (an
     /// ask or a proxy call; read where core completes its answer, so for free).
     awaited_from_outside: bool,
+    /// What the debug helpers see of this actor.
+    tracker: Tracker,
 }
 
 impl<A: Actor> ActorLoop<A> {
     pub(crate) fn new(actor: A, ctx: Context<A>, kind: &'static context::Kind) -> Self {
+        let tracker = Tracker::new(ctx.actor_ref().meta().origin.activity);
         ActorLoop {
+            tracker,
             actor,
             ctx,
             phase: Phase::New,
@@ -119,7 +124,11 @@ impl<A: Actor> ActorLoop<A> {
             .running_in
             .store(self.context, Ordering::Release);
         if self.kind.marks_thread {
-            self.outer = Some(context::enter(self.kind, self.context));
+            self.outer = Some(context::enter(
+                self.kind,
+                self.context,
+                self.tracker.activity(),
+            ));
         }
     }
 
@@ -145,11 +154,19 @@ impl<A: Actor> ActorLoop<A> {
                 .context_id()
                 .unwrap_or_else(context::new_context_id),
         };
+        if !self.kind.marks_thread {
+            // A coroutine: its loop holds it for life, so its parker names the actor.
+            self.tracker.mark_parker();
+        }
+        self.tracker.starting();
         self.enter();
         let result = catch(|| self.actor.on_start(&self.ctx));
         self.leave();
         match result {
-            Ok(()) => ControlFlow::Continue(()),
+            Ok(()) => {
+                self.tracker.end();
+                ControlFlow::Continue(())
+            }
             Err(failure) => {
                 self.mark_failed_quietly(&failure);
                 self.phase = Phase::Done;
@@ -202,6 +219,20 @@ impl<A: Actor> ActorLoop<A> {
 
     fn dispatch(&mut self, msg: Msg<A>) -> ControlFlow<()> {
         self.awaited_from_outside = false;
+        self.tracker.begin(match msg {
+            Msg::Tell(_) => MessageKind::Tell,
+            Msg::Ask(..) => MessageKind::Ask,
+            Msg::Call(_) => MessageKind::Call,
+            Msg::Stop(_) => MessageKind::Stop,
+        });
+        let flow = self.dispatch_message(msg);
+        if flow.is_continue() {
+            self.tracker.end();
+        }
+        flow
+    }
+
+    fn dispatch_message(&mut self, msg: Msg<A>) -> ControlFlow<()> {
         match msg {
             Msg::Tell(message) => match catch(|| self.actor.on_receive(message, &self.ctx)) {
                 Ok(_) => ControlFlow::Continue(()),
@@ -250,6 +281,7 @@ impl<A: Actor> ActorLoop<A> {
     /// A told message failed: the actor dies, then `on_failure` runs.
     fn fail(&mut self, failure: Failure) -> ControlFlow<()> {
         self.mark_failed(&failure);
+        self.tracker.stopping();
         if let Err(f) = catch(|| self.actor.on_failure(&failure, &self.ctx)) {
             self.mark_failed(&f);
         }
@@ -258,6 +290,7 @@ impl<A: Actor> ActorLoop<A> {
 
     fn stop(&mut self) {
         self.mark_dead();
+        self.tracker.stopping();
         log::debug!(target: "pykka", "Stopped {}", self.label());
         if let Err(f) = catch(|| self.actor.on_stop(&self.ctx)) {
             self.mark_failed(&f);

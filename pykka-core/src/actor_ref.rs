@@ -9,6 +9,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::actor_loop::{Envelope, Msg};
+use crate::debug;
 use crate::error::{ActorDeadError, AskError, DeadKind, DeadlockError, TimeoutError};
 use crate::reply::Completer;
 use crate::rt::context;
@@ -70,6 +71,8 @@ pub(crate) struct Origin {
     /// inside the loop has that id, so "`running_in` is my id" means "I am inside a
     /// hook of this actor".
     pub(crate) running_in: AtomicU64,
+    /// The actor's slot for the debug helpers and the ask-cycle check.
+    pub(crate) activity: debug::ActivityRef,
 }
 
 impl Origin {
@@ -77,6 +80,21 @@ impl Origin {
     pub(crate) fn label(&self) -> &Arc<str> {
         self.label
             .get_or_init(|| format!("{} ({})", self.name, self.uuid.urn()).into())
+    }
+
+    /// The actor's name ([`Actor::name`]).
+    pub(crate) fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Refuses a wait of the calling context for this actor's answer that would never
+    /// end: inside one of the actor's own hooks, or closing an ask cycle (checked before
+    /// anything is sent, so the message that would close it is not delivered).
+    pub(crate) fn refuse_wait(&self) -> Result<(), DeadlockError> {
+        if self.is_running_here() {
+            return Err(DeadlockError::new(self.label().clone()));
+        }
+        debug::check_before_send(self)
     }
 
     /// `urn:uuid:…`, the part of the label between the parentheses.
@@ -112,6 +130,7 @@ impl Meta {
                 uuid: random_uuid(),
                 label: OnceLock::new(),
                 running_in: AtomicU64::new(0),
+                activity: debug::claim(),
             }),
             alive: AtomicBool::new(true),
         }
@@ -124,11 +143,6 @@ impl Meta {
 
     pub(crate) fn is_alive(&self) -> bool {
         self.alive.load(Ordering::Acquire)
-    }
-
-    /// Whether the calling context is inside one of this actor's hooks right now.
-    pub(crate) fn is_running_here(&self) -> bool {
-        self.origin.is_running_here()
     }
 
     pub(crate) fn dead(&self, kind: DeadKind) -> ActorDeadError {
@@ -144,6 +158,13 @@ pub(crate) struct Cell<A: Actor, S: ?Sized = dyn InboxSender<Envelope<A>>> {
     /// The kind of context the actor runs in (to tell its own senders from outside).
     kind: &'static context::Kind,
     sender: S,
+}
+
+impl<A: Actor> Cell<A> {
+    /// The number of messages queued in the actor's inbox, if its backend can tell.
+    pub(crate) fn queued(&self) -> Option<usize> {
+        self.sender.queued()
+    }
 }
 
 impl<A: Actor, S> Cell<A, S> {
@@ -299,7 +320,9 @@ impl<A: Actor> ActorRef<A> {
     /// # Errors
     ///
     /// [`AskError::Dead`] if the actor is dead or stops first, [`AskError::Failed`] if
-    /// the handler failed, [`AskError::Deadlock`] if an actor asks itself.
+    /// the handler failed, [`AskError::Deadlock`] if an actor asks itself or the ask
+    /// would close a cycle of actors waiting for each other (the message is then not
+    /// sent; see [`debug`](crate::debug#ask-cycles)).
     pub fn ask(&self, message: A::Message) -> Result<A::Reply, AskError> {
         self.ask_deadline_inner(message, None, None)
     }
@@ -324,11 +347,7 @@ impl<A: Actor> ActorRef<A> {
         deadline: Option<Instant>,
         timeout: Option<Duration>,
     ) -> Result<A::Reply, AskError> {
-        if self.cell.meta.is_running_here() {
-            return Err(AskError::Deadlock(DeadlockError::new(
-                self.cell.meta.label().clone(),
-            )));
-        }
+        self.cell.meta.origin.refuse_wait()?;
         self.ask_nonblocking(message).take_within(deadline, timeout)
     }
 
@@ -357,8 +376,9 @@ impl<A: Actor> ActorRef<A> {
     /// it has stopped and run `on_stop`.
     ///
     /// Returns `true` if this call stopped the actor, `false` if it was already dead.
-    /// Called from inside the actor's own hooks (where waiting would deadlock), it
-    /// queues the stop and returns `true` at once: the actor stops after the current
+    /// Called from inside the actor's own hooks (where waiting would deadlock), or from
+    /// an actor the stopped actor is waiting for (an [ask cycle](crate::debug#ask-cycles)),
+    /// it queues the stop and returns `true` at once: the actor stops after the current
     /// message.
     pub fn stop(&self) -> bool {
         stop_wait(self.meta(), || self.stop_nonblocking(), None, None).unwrap_or(true)
@@ -403,9 +423,11 @@ pub(crate) fn stop_wait(
     if !meta.is_alive() {
         return Ok(false);
     }
+    let refused = meta.origin.refuse_wait();
     let reply = stop_nonblocking();
-    if meta.is_running_here() {
-        // Waiting for our own stop would deadlock; the request is queued.
+    if let Err(deadlock) = refused {
+        // Waiting would deadlock (our own stop, or an ask cycle); the request is queued.
+        log::debug!(target: "pykka", "Not waiting for the stop of {}: {deadlock}", meta.label());
         return Ok(true);
     }
     match reply.take_within(deadline, timeout) {

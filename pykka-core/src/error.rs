@@ -225,33 +225,90 @@ impl From<ActorDeadError> for AskError {
     }
 }
 
+impl From<DeadlockError> for AskError {
+    fn from(e: DeadlockError) -> Self {
+        AskError::Deadlock(e)
+    }
+}
+
 impl From<TimeoutError> for AskError {
     fn from(e: TimeoutError) -> Self {
         AskError::Timeout(e)
     }
 }
 
-/// An actor asked itself and would have waited forever for its own reply.
+/// A wait that could never end: an actor waiting for its own reply, or for the reply of
+/// an actor that (perhaps through others) waits for it, an ask cycle (see
+/// [`debug`](crate::debug#ask-cycles)).
 ///
-/// Pykka deadlocks here; pykka refuses at once.
+/// Pykka deadlocks here; pykka refuses at once. The error names every actor of the
+/// cycle, the waiter first: `A (urn:uuid:…) -> B (urn:uuid:…) -> A (urn:uuid:…)`.
+///
+/// ```
+/// use pykka_core::{Actor, AskError, Context, Failure};
+///
+/// struct Narcissus;
+/// impl Actor for Narcissus {
+///     type Message = bool;
+///     type Reply = String;
+///     fn on_receive(&mut self, outer: bool, ctx: &Context<Self>) -> Result<String, Failure> {
+///         if !outer {
+///             return Ok("inner".into());
+///         }
+///         match ctx.actor_ref().ask(false) {
+///             Err(AskError::Deadlock(e)) => Ok(e.to_string()),
+///             other => Ok(format!("{other:?}")),
+///         }
+///     }
+/// }
+///
+/// let n = Narcissus.start(&pykka_thread::ThreadRuntime::default()).unwrap();
+/// let text = n.ask(true).unwrap();
+/// assert!(text.starts_with("Narcissus (urn:uuid:"), "{text}");
+/// assert!(text.contains("would wait for its own reply"), "{text}");
+/// n.stop();
+/// ```
 #[derive(Debug, Clone)]
 pub struct DeadlockError {
-    actor: Arc<str>,
+    /// The waiter first, then each actor that the one before it waits for.
+    cycle: Arc<[Arc<str>]>,
 }
 
 impl DeadlockError {
+    /// An actor that would wait for itself.
     pub(crate) fn new(actor: Arc<str>) -> Self {
-        DeadlockError { actor }
+        DeadlockError {
+            cycle: Arc::from([actor]),
+        }
+    }
+
+    /// A cycle of waits: `cycle[0]` waits for `cycle[1]`, …, the last for `cycle[0]`.
+    pub(crate) fn cycle(cycle: Vec<Arc<str>>) -> Self {
+        DeadlockError {
+            cycle: cycle.into(),
+        }
+    }
+
+    /// The actors of the cycle as `Name (urn:uuid:…)`, the waiter first; each waits for
+    /// the next, the last for the first. One actor for a wait on itself.
+    pub fn actors(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.cycle.iter().map(|a| &**a)
     }
 }
 
 impl fmt::Display for DeadlockError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} would wait for its own reply (deadlock); use a non-blocking ask or tell",
-            self.actor
-        )
+        match &*self.cycle {
+            [actor] => write!(
+                f,
+                "{actor} would wait for its own reply (deadlock); use a non-blocking ask or tell"
+            ),
+            cycle => write!(
+                f,
+                "ask cycle (deadlock): {}; use tell, a non-blocking ask, or a proxy's defer",
+                crate::debug::cycle_text(cycle)
+            ),
+        }
     }
 }
 

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant};
 
-use crate::rt::park::wait_until;
+use crate::debug::Waiting;
+use crate::rt::park::wait_for;
 use crate::sync::{Mutex, MutexGuard};
 use crate::waiters::{WaitKey, Waiters, deadline_after, wake_all};
 
@@ -109,7 +110,7 @@ impl Event {
 
     fn wait_deadline_inner(&self, deadline: Option<Instant>) -> bool {
         let mut key = WaitKey::default();
-        let set = wait_until(|cx| self.poll_set(cx, &mut key), deadline).is_some();
+        let set = wait_for(|cx| self.poll_set(cx, &mut key), deadline, Waiting::Event).is_some();
         if !set {
             self.forget(&mut key);
         }

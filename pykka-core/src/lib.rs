@@ -68,6 +68,7 @@ mod actor_loop;
 mod actor_ref;
 mod actor_task;
 mod any_ref;
+pub mod debug;
 mod error;
 mod event;
 mod failure;

@@ -95,6 +95,7 @@ impl ActorRegistry {
         let (sender, inbox) = runtime.inbox();
         let kind = context::kind_of::<R::Context>();
         let cell: Arc<Cell<A>> = Arc::new(Cell::new(meta, kind, sender));
+        crate::debug::adopt::<A, R>(&cell);
         let actor_ref = ActorRef::from_cell(cell);
         self.register(&actor_ref);
         log::debug!(target: "pykka", "Starting {actor_ref}");

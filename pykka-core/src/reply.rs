@@ -27,8 +27,9 @@ use std::time::{Duration, Instant};
 
 use crate::Failure;
 use crate::actor_ref::Origin;
+use crate::debug::Waiting;
 use crate::error::{ActorDeadError, AskError, DeadKind, DeadlockError, SetError, TimeoutError};
-use crate::rt::park::wait_until_hinted;
+use crate::rt::park::{Waited, wait_until_hinted};
 use crate::sync::{AtomicBool, Mutex, MutexGuard};
 use crate::waiters::{WaitKey, Waiters, deadline_after, time_left, wake_all};
 
@@ -529,7 +530,7 @@ impl<T: Send + 'static> Reply<T> {
         deadline: Option<Instant>,
     ) -> Option<Result<T, AskError>> {
         let mut key = WaitKey::default();
-        let out = wait_until_hinted(
+        let waited = wait_until_hinted(
             |cx| match poll_slot(
                 &self.shared,
                 cx,
@@ -546,8 +547,13 @@ impl<T: Send + 'static> Reply<T> {
                     || self.shared.hooked.load(Ordering::Acquire)
             },
             deadline,
-        )
-        .flatten();
+            Waiting::Reply(self.origin()),
+        );
+        let out = match waited {
+            Waited::Ready(out) => out,
+            Waited::TimedOut => None,
+            Waited::Deadlock(e) => Some(Err(AskError::Deadlock(e))),
+        };
         if out.is_none() && key.is_set() {
             forget(&self.shared, &mut key);
         }

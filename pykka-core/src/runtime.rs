@@ -137,4 +137,10 @@ pub trait Runtime: Clone + Send + Sync + 'static {
 pub trait InboxSender<M>: Send + Sync + 'static {
     /// Enqueues `message` without blocking; hands it back if the inbox is closed.
     fn send(&self, message: M) -> Result<(), M>;
+
+    /// The number of messages queued, for [`debug::snapshot`](crate::debug::snapshot);
+    /// `None` (the default) if the inbox cannot tell.
+    fn queued(&self) -> Option<usize> {
+        None
+    }
 }

@@ -3,7 +3,8 @@
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
-use crate::rt::park::wait_until;
+use crate::debug::Waiting;
+use crate::rt::park::wait_for;
 use crate::waiters::deadline_after;
 
 /// Pauses the calling context for `duration`, the way every pykka wait does: a plain
@@ -26,7 +27,7 @@ pub fn sleep(duration: Duration) {
         Some(deadline) => sleep_until(deadline),
         // Too far to represent: wait forever, as `std::thread::sleep` would.
         None => {
-            wait_until(|_| Poll::<()>::Pending, None);
+            wait_for(|_| Poll::<()>::Pending, None, Waiting::Sleep);
         }
     }
 }
@@ -43,5 +44,5 @@ pub fn sleep(duration: Duration) {
 pub fn sleep_until(deadline: Instant) {
     // Nothing wakes this wait: each park ends at the deadline (or spuriously, then the
     // loop parks again until the deadline has passed).
-    wait_until(|_| Poll::<()>::Pending, Some(deadline));
+    wait_for(|_| Poll::<()>::Pending, Some(deadline), Waiting::Sleep);
 }

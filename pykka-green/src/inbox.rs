@@ -29,6 +29,10 @@ impl<M: Send + 'static> InboxSender<M> for GreenSender<M> {
     fn send(&self, message: M) -> Result<(), M> {
         self.0.send(message)
     }
+
+    fn queued(&self) -> Option<usize> {
+        Some(self.0.queued())
+    }
 }
 
 impl<M> fmt::Debug for GreenSender<M> {

@@ -134,6 +134,10 @@ impl<M: Send + 'static> InboxSender<M> for ThreadSender<M> {
     fn send(&self, message: M) -> Result<(), M> {
         self.0.send(message).map_err(|e| e.into_inner())
     }
+
+    fn queued(&self) -> Option<usize> {
+        Some(self.0.len())
+    }
 }
 
 /// The receiving half of a thread actor's inbox.

@@ -22,6 +22,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::park::Parker;
+use crate::debug::{self, ActivityRef};
 
 /// How one backend's contexts (its coroutines, or its executor's worker threads) wait:
 /// the [`Runtime::Context`](crate::Runtime::Context) of a backend.
@@ -256,15 +257,17 @@ pub fn context_id() -> u64 {
 pub(crate) struct Outer {
     kind: Option<&'static Kind>,
     loop_id: u64,
+    actor: u64,
 }
 
 /// Marks the calling thread as running a hook of the actor loop `loop_id` of `kind`
-/// until [`leave`]. Only for kinds that mark threads: a hook of theirs starts and ends
-/// on one OS thread.
-pub(crate) fn enter(kind: &'static Kind, loop_id: u64) -> Outer {
+/// (whose debug slot is `actor`) until [`leave`]. Only for kinds that mark threads: a
+/// hook of theirs starts and ends on one OS thread.
+pub(crate) fn enter(kind: &'static Kind, loop_id: u64, actor: ActivityRef) -> Outer {
     Outer {
         kind: CURRENT_KIND.with(|c| c.replace(Some(kind))),
         loop_id: CURRENT_LOOP.with(|c| c.replace(loop_id)),
+        actor: debug::enter_thread(actor),
     }
 }
 
@@ -272,4 +275,5 @@ pub(crate) fn enter(kind: &'static Kind, loop_id: u64) -> Outer {
 pub(crate) fn leave(outer: Outer) {
     CURRENT_KIND.with(|c| c.set(outer.kind));
     CURRENT_LOOP.with(|c| c.set(outer.loop_id));
+    debug::leave_thread(outer.actor);
 }

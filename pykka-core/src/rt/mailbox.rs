@@ -144,6 +144,19 @@ impl<M> MailboxSender<M> {
         self.push(message)
     }
 
+    /// The number of messages sent and not yet taken by the receiver (which takes them
+    /// in batches: the messages of the batch it is working through are not counted).
+    ///
+    /// ```
+    /// let (tx, _rx) = pykka_core::rt::mailbox::mailbox();
+    /// tx.send(1).unwrap();
+    /// tx.send(2).unwrap();
+    /// assert_eq!(tx.queued(), 2);
+    /// ```
+    pub fn queued(&self) -> usize {
+        self.shared.lock().queue.len()
+    }
+
     fn push(&self, message: M) -> Result<(), M> {
         let mut state = self.shared.lock();
         if state.closed {
@@ -449,6 +462,10 @@ impl fmt::Debug for MailboxCloser {
 impl<M: Send + 'static> crate::rt::InboxSender<M> for MailboxSender<M> {
     fn send(&self, message: M) -> Result<(), M> {
         MailboxSender::send(self, message)
+    }
+
+    fn queued(&self) -> Option<usize> {
+        Some(MailboxSender::queued(self))
     }
 }
 

@@ -13,6 +13,7 @@
 use std::fmt;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context as TaskContext, Poll, Wake, Waker};
 #[cfg(not(loom))]
 use std::thread::{self, Thread};
@@ -21,6 +22,9 @@ use std::thread::{self, Thread};
 #[cfg(loom)]
 use loom::thread::{self, Thread};
 use std::time::Instant;
+
+use crate::debug::{self, Waiting};
+use crate::error::DeadlockError;
 
 /// A way to block one execution context (an OS thread, a coroutine, an executor
 /// worker) until it is unparked.
@@ -63,6 +67,9 @@ struct ParkerInner {
     waker: Waker,
     /// Whether a wait spins and yields before parking (plain OS threads only).
     spins: bool,
+    /// The debug slot of the actor whose loop holds this context for life (a coroutine
+    /// actor's), or 0: how a wait inside its hooks finds the actor.
+    actor: AtomicU64,
 }
 
 struct WakeAdapter(Arc<dyn Park>);
@@ -84,7 +91,12 @@ impl Parker {
 
     fn with_spinning(park: Arc<dyn Park>, spins: bool) -> Self {
         let waker = Waker::from(Arc::new(WakeAdapter(park.clone())));
-        Parker(Arc::new(ParkerInner { park, waker, spins }))
+        Parker(Arc::new(ParkerInner {
+            park,
+            waker,
+            spins,
+            actor: AtomicU64::new(0),
+        }))
     }
 
     /// The parker for the calling context: its backend's (see
@@ -106,6 +118,29 @@ impl Parker {
     /// Blocks until woken or until `deadline` passes (it may return spuriously).
     pub fn park(&self, deadline: Option<Instant>) {
         self.0.park.park(deadline);
+    }
+
+    /// Whether waits spin and yield before parking (a plain OS thread's parker).
+    pub(crate) fn spins(&self) -> bool {
+        self.0.spins
+    }
+
+    /// Marks this context as running the actor of debug slot `actor` for its life.
+    pub(crate) fn mark_actor(&self, actor: u64) {
+        self.0.actor.store(actor, Ordering::Relaxed);
+    }
+
+    /// Clears the mark, if it is still `actor`'s (a reused parker may carry another's).
+    pub(crate) fn unmark_actor(&self, actor: u64) {
+        let _ = self
+            .0
+            .actor
+            .compare_exchange(actor, 0, Ordering::Relaxed, Ordering::Relaxed);
+    }
+
+    /// The mark (0 for none).
+    pub(crate) fn actor_mark(&self) -> u64 {
+        self.0.actor.load(Ordering::Relaxed)
     }
 }
 
@@ -182,7 +217,28 @@ pub fn wait_until<T>(
     poll: impl FnMut(&mut TaskContext<'_>) -> Poll<T>,
     deadline: Option<Instant>,
 ) -> Option<T> {
-    wait_until_hinted(poll, || true, deadline)
+    wait_for(poll, deadline, Waiting::Inbox)
+}
+
+/// [`wait_until`] for a wait that the debug helpers show as waiting for `what` (it
+/// cannot close an ask cycle: only a reply's wait can).
+pub(crate) fn wait_for<T>(
+    poll: impl FnMut(&mut TaskContext<'_>) -> Poll<T>,
+    deadline: Option<Instant>,
+    what: Waiting<'_>,
+) -> Option<T> {
+    match wait_until_hinted(poll, || true, deadline, what) {
+        Waited::Ready(v) => Some(v),
+        Waited::TimedOut | Waited::Deadlock(_) => None,
+    }
+}
+
+/// How a wait ended.
+pub(crate) enum Waited<T> {
+    Ready(T),
+    TimedOut,
+    /// Refused before parking: it would have closed an ask cycle.
+    Deadlock(DeadlockError),
 }
 
 /// [`wait_until`] with a cheap readiness hint: while a plain thread spins before
@@ -194,11 +250,15 @@ pub fn wait_until<T>(
 /// registration and its producer no wake-up. `ready` must therefore say yes whenever
 /// polling could make progress by itself (a reply with a get-hook), not only when the
 /// value is there.
+///
+/// Before it first parks, the wait is published for the debug helpers as a wait for
+/// `what`; a wait for an actor's reply that would close an ask cycle is refused then.
 pub(crate) fn wait_until_hinted<T>(
     mut poll: impl FnMut(&mut TaskContext<'_>) -> Poll<T>,
     ready: impl Fn() -> bool,
     deadline: Option<Instant>,
-) -> Option<T> {
+    what: Waiting<'_>,
+) -> Waited<T> {
     let parker = Parker::current();
     let mut cx = TaskContext::from_waker(parker.waker());
     let mut spins = 0;
@@ -209,15 +269,17 @@ pub(crate) fn wait_until_hinted<T>(
         }
     }
     let mut must_poll = true;
+    // Ends the published wait when the wait ends, however it ends.
+    let mut published: Option<debug::WaitGuard> = None;
     loop {
         if must_poll {
             if let Poll::Ready(v) = poll(&mut cx) {
-                return Some(v);
+                return Waited::Ready(v);
             }
         }
         if let Some(d) = deadline {
             if Instant::now() >= d {
-                return None;
+                return Waited::TimedOut;
             }
         }
         // Waking a parked OS thread costs the kernel tens of microseconds on a small
@@ -236,6 +298,12 @@ pub(crate) fn wait_until_hinted<T>(
             spins += 1;
             must_poll = ready();
             continue;
+        }
+        if published.is_none() {
+            match debug::begin_wait(&parker, what) {
+                Ok(guard) => published = Some(guard),
+                Err(deadlock) => return Waited::Deadlock(deadlock),
+            }
         }
         parker.park(deadline);
         must_poll = true;

@@ -1,0 +1,267 @@
+//! Debug helpers: what every actor and every blocked thread is doing right now, and
+//! ask cycles refused instead of hung. Pykka's `pykka.debug`.
+//!
+//! Pykka's `log_thread_tracebacks()` logs every thread's stack so that a user whose
+//! application hangs can see why. Rust cannot print another thread's stack, but pykka
+//! knows more than a stack would: which actor handles which message, and who waits for
+//! whose reply. [`snapshot`] returns that as a value; [`log_actor_states`] logs it.
+//!
+//! | Pykka | pykka |
+//! |---|---|
+//! | `pykka.debug.log_thread_tracebacks()` | [`log_actor_states`] (ERROR, log has no CRITICAL), [`snapshot`] for the value |
+//! | `signal.signal(signal.SIGUSR1, log_thread_tracebacks)` | a thread that waits for the signal and calls [`log_actor_states`] (see `examples/deadlock_debugging.rs`) |
+//!
+//! # Examples
+//!
+//! ```
+//! use std::time::Duration;
+//! use pykka_core::{Actor, Context, Failure, debug};
+//!
+//! struct Slow;
+//! impl Actor for Slow {
+//!     type Message = ();
+//!     type Reply = ();
+//!     fn on_receive(&mut self, _: (), _: &Context<Self>) -> Result<(), Failure> {
+//!         pykka_core::sleep(Duration::from_millis(300));
+//!         Ok(())
+//!     }
+//! }
+//!
+//! let slow = Slow.start(&pykka_thread::ThreadRuntime::default()).unwrap();
+//! let reply = slow.ask_nonblocking(());
+//! // The actor sleeps inside its handler: the snapshot says so.
+//! let mut seen = false;
+//! for _ in 0..200 {
+//!     let snapshot = debug::snapshot();
+//!     let status = snapshot.actors().iter().find(|a| a.urn() == slow.urn()).unwrap();
+//!     if matches!(status.state(), debug::ActorState::Waiting { waiting_for: debug::WaitingFor::Sleep, .. }) {
+//!         println!("{snapshot}");
+//!         seen = true;
+//!         break;
+//!     }
+//!     pykka_core::sleep(Duration::from_millis(1));
+//! }
+//! assert!(seen);
+//! reply.take().unwrap();
+//! slow.stop();
+//! ```
+//!
+//! # Ask cycles
+//!
+//! An actor that waits for another actor's reply while that actor (perhaps through
+//! others) waits for the first one's would wait forever: neither can handle the message
+//! the other waits on. pykka refuses such a wait when it would begin: a blocking `ask`,
+//! a `get`/`take` of a reply (with or without a timeout), a proxy call waited on, or a
+//! `get_all` that would close a cycle fails at once with
+//! [`AskError::Deadlock`](crate::AskError::Deadlock), which names the whole cycle
+//! (`A (urn…) -> B (urn…) -> A (urn…)`). A blocking `ask` checks before it sends, so the
+//! message that would have closed the cycle is not delivered. A blocking `stop` (or
+//! `stop_all`) that would close a cycle does what a stop from inside the actor itself
+//! does: the stop is queued, and the call returns `true` without waiting.
+//!
+//! Only real cycles are refused: waits that are published are those that park, a
+//! reply that nobody waits on is no edge, a reply passed to a third actor is that
+//! actor's wait, and a wait that timed out or ended is gone. See
+//! [`wait_graph`](self) for how two actors that close a cycle at the same moment are
+//! both seen.
+//!
+//! # What it costs
+//!
+//! Each message costs its actor two stores to a cache line of its own; each wait that
+//! parks publishes a record in the waiter's own slot (a few stores) and, if it waits
+//! for an actor that is itself waiting, reads the chain. Plain threads and thread actors
+//! also stamp the time a wait started (they are about to park the OS thread, which costs
+//! far more). Coroutine and task actors (green, smol, tokio), whose waits and messages
+//! are cheaper than reading the clock, record times only after [`record_times`]`(true)`:
+//! until then a snapshot shows what they do but not since when. `benches/README.md` has
+//! the measurements.
+//!
+//! A snapshot is taken with no lock held across actors: each actor's state is read on
+//! its own, so two actors' states may be a moment apart.
+
+mod activity;
+mod snapshot;
+pub(crate) mod wait_graph;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::Instant;
+
+pub use snapshot::{ActorState, ActorStatus, MessageKind, Snapshot, ThreadStatus, WaitingFor};
+
+pub(crate) use activity::{ActivityRef, claim, enter_thread, leave_thread};
+pub(crate) use snapshot::cycle_text;
+pub(crate) use wait_graph::{WaitGuard, Waiting};
+
+use crate::actor_ref::Cell;
+use crate::error::DeadlockError;
+use crate::rt::park::Parker;
+use crate::{Actor, Runtime};
+use activity::{Activity, Owner, Phase, stamp};
+
+static RECORD_TIMES: AtomicBool = AtomicBool::new(false);
+
+/// Whether coroutine and task actors stamp the start of every message and wait (see the
+/// module docs). Off by default; plain threads and thread actors always stamp their waits.
+///
+/// Turn it on at start-up in an application that may want to read a
+/// [`snapshot`] with times (the cost is one clock read per message and per wait).
+///
+/// ```
+/// pykka_core::debug::record_times(true);
+/// ```
+pub fn record_times(enabled: bool) {
+    RECORD_TIMES.store(enabled, Ordering::Relaxed);
+}
+
+pub(crate) fn records_times() -> bool {
+    RECORD_TIMES.load(Ordering::Relaxed)
+}
+
+/// What every live actor (of every registry) and every plain thread blocked in a pykka
+/// wait is doing now.
+///
+/// Callable from anywhere, including a thread that handles signals; it takes no lock
+/// that an actor holds while it waits.
+pub fn snapshot() -> Snapshot {
+    snapshot::take()
+}
+
+/// Logs a [`snapshot`] to the `log` target `pykka` at ERROR: one record per actor and
+/// per blocked thread, one per ask cycle, then a summary line. Pykka's
+/// `log_thread_tracebacks()`.
+///
+/// ```
+/// pykka_core::debug::log_actor_states();
+/// ```
+pub fn log_actor_states() {
+    let snapshot = snapshot();
+    for line in snapshot.log_lines() {
+        log::error!(target: "pykka", "{line}");
+    }
+}
+
+/// Records who owns a new actor's slot: its origin, backend and inbox.
+pub(crate) fn adopt<A: Actor, R: Runtime>(cell: &Arc<Cell<A>>) {
+    let origin = cell.meta.origin.clone();
+    let weak: Weak<Cell<A>> = Arc::downgrade(cell);
+    activity::adopt(
+        origin.activity,
+        Owner {
+            origin,
+            runtime: R::NAME,
+            queued: Box::new(move || weak.upgrade().and_then(|c| c.queued())),
+        },
+    );
+}
+
+/// One actor's side of its slot, kept by its loop: per-message state, and the slot's
+/// release when the loop ends.
+pub(crate) struct Tracker {
+    activity: ActivityRef,
+    slot: Option<&'static Activity>,
+    count: u64,
+    /// The coroutine's parker, marked with the actor's slot (for coroutine kinds).
+    parker: Option<Parker>,
+}
+
+impl Tracker {
+    pub(crate) fn new(activity: ActivityRef) -> Self {
+        Tracker {
+            activity,
+            slot: activity::get(activity),
+            count: 0,
+            parker: None,
+        }
+    }
+
+    pub(crate) fn activity(&self) -> ActivityRef {
+        self.activity
+    }
+
+    /// Marks the calling coroutine's parker as this actor's (its loop holds the
+    /// coroutine for life, so waits in its hooks find the actor through it).
+    pub(crate) fn mark_parker(&mut self) {
+        let parker = Parker::current();
+        parker.mark_actor(self.activity.bits());
+        self.parker = Some(parker);
+    }
+
+    fn set(&self, phase: Phase, kind: u64) {
+        if let Some(slot) = self.slot {
+            slot.set_word(self.count << 5 | kind << 3 | phase as u64);
+        }
+    }
+
+    fn stamp_now(&self) {
+        if let Some(slot) = self.slot {
+            if records_times() {
+                slot.busy
+                    .0
+                    .since
+                    .store(stamp(Instant::now()), Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// `on_start` runs.
+    pub(crate) fn starting(&self) {
+        self.set(Phase::Starting, 0);
+        self.stamp_now();
+    }
+
+    /// A message starts.
+    pub(crate) fn begin(&mut self, kind: MessageKind) {
+        self.count += 1;
+        self.set(Phase::Handling, kind as u64);
+        self.stamp_now();
+    }
+
+    /// The message is done; the actor waits for the next.
+    pub(crate) fn end(&self) {
+        self.set(Phase::Idle, 0);
+    }
+
+    /// `on_stop` (or `on_failure`) runs.
+    pub(crate) fn stopping(&self) {
+        self.set(Phase::Stopping, 0);
+        self.stamp_now();
+    }
+}
+
+impl Drop for Tracker {
+    fn drop(&mut self) {
+        if let Some(parker) = self.parker.take() {
+            parker.unmark_actor(self.activity.bits());
+        }
+        activity::release(self.activity);
+    }
+}
+
+impl std::fmt::Debug for Tracker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tracker")
+            .field("count", &self.count)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The slot of the actor whose hook the calling context runs (none for a plain thread).
+pub(crate) fn current_actor(parker: &Parker) -> ActivityRef {
+    activity::current(|| parker.actor_mark())
+}
+
+/// Publishes the calling context's wait for `what` (called when the wait is about to
+/// park); refuses it if it would close an ask cycle.
+pub(crate) fn begin_wait(parker: &Parker, what: Waiting<'_>) -> Result<WaitGuard, DeadlockError> {
+    if matches!(what, Waiting::Inbox) {
+        return Ok(WaitGuard::None);
+    }
+    wait_graph::publish(current_actor(parker), what, parker.spins())
+}
+
+/// Whether a wait of the calling context for `origin`'s answer would close an ask cycle,
+/// checked before the message is sent.
+pub(crate) fn check_before_send(origin: &crate::actor_ref::Origin) -> Result<(), DeadlockError> {
+    wait_graph::check_before_send(origin, || current_actor(&Parker::current()))
+}

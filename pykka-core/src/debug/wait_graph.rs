@@ -1,0 +1,327 @@
+//! Who waits for whom: every wait that parks is published (an actor's in its
+//! [`Activity`], a plain thread's in a process-wide list), and a wait of an actor for
+//! another actor's reply is refused when it would close a cycle of such waits.
+//!
+//! # The protocol
+//!
+//! An actor about to park for the reply of actor `B` publishes "waiting for `B`" in its
+//! own record (a seqlock whose sequence is the wait's id), then, with a sequentially
+//! consistent load, follows `B`'s published wait, and the next one's, until a chain ends
+//! (no cycle), comes back to itself (a cycle), or loops among others. Two actors that
+//! close a cycle at the same moment each publish before they look, so at least one of
+//! them sees the other's wait (both may; both are refused).
+//!
+//! A chain is read hop by hop, not at one instant, so a cycle is reported only after a
+//! second pass finds every wait of the chain still there with the same id: each wait
+//! was then in place the whole time between its two reads, so all of them were in
+//! place together, every actor of the cycle blocked in a hook and unable to answer.
+//! Ids are unique per slot, and a slot's reference goes stale when its actor ends, so
+//! a wait that ended (answered, timed out, its actor gone) is never counted.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use super::activity::{self, Activity, ActivityRef, stamp};
+use crate::actor_ref::Origin;
+use crate::error::DeadlockError;
+use crate::sync::fence;
+
+/// What a wait is for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Waiting<'a> {
+    /// A reply, and the actor that answers it if any.
+    Reply(Option<&'a Origin>),
+    /// An [`Event`](crate::Event).
+    Event,
+    /// [`sleep`](crate::sleep).
+    Sleep,
+    /// An actor's own inbox (idle, not a wait worth showing).
+    Inbox,
+}
+
+/// [`Waiting`] as stored in a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum WaitKind {
+    Actor = 1,
+    Reply = 2,
+    Event = 3,
+    Sleep = 4,
+}
+
+impl WaitKind {
+    pub(crate) fn from_bits(bits: u64) -> Option<WaitKind> {
+        Some(match bits {
+            1 => WaitKind::Actor,
+            2 => WaitKind::Reply,
+            3 => WaitKind::Event,
+            4 => WaitKind::Sleep,
+            _ => return None,
+        })
+    }
+}
+
+fn kind_and_target(what: Waiting<'_>) -> Option<(WaitKind, ActivityRef)> {
+    Some(match what {
+        Waiting::Reply(Some(origin)) if !origin.activity.is_none() => {
+            (WaitKind::Actor, origin.activity)
+        }
+        Waiting::Reply(_) => (WaitKind::Reply, ActivityRef::NONE),
+        Waiting::Event => (WaitKind::Event, ActivityRef::NONE),
+        Waiting::Sleep => (WaitKind::Sleep, ActivityRef::NONE),
+        Waiting::Inbox => return None,
+    })
+}
+
+/// A published record, as read by one consistent look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Published {
+    pub(crate) id: u64,
+    pub(crate) kind: u64,
+    pub(crate) target: u64,
+    pub(crate) since: u64,
+}
+
+/// Writes a record: sequence to 0, the fields, then the new id (sequentially
+/// consistent: the cycle check's load that follows must not pass it).
+pub(crate) fn write(slot: &Activity, record: Published) {
+    let w = &slot.wait.0;
+    w.id.store(0, Ordering::Relaxed);
+    fence(Ordering::Release);
+    w.kind.store(record.kind, Ordering::Relaxed);
+    w.target.store(record.target, Ordering::Relaxed);
+    w.since.store(record.since, Ordering::Relaxed);
+    w.id.store(record.id, Ordering::SeqCst);
+}
+
+/// One consistent look at a record; `None` if it does not wait (or changed meanwhile).
+pub(crate) fn read(slot: &Activity) -> Option<Published> {
+    let w = &slot.wait.0;
+    let id = w.id.load(Ordering::SeqCst);
+    if id == 0 {
+        return None;
+    }
+    let kind = w.kind.load(Ordering::Relaxed);
+    let target = w.target.load(Ordering::Relaxed);
+    let since = w.since.load(Ordering::Relaxed);
+    fence(Ordering::Acquire);
+    (w.id.load(Ordering::Relaxed) == id).then_some(Published {
+        id,
+        kind,
+        target,
+        since,
+    })
+}
+
+/// Whether `slot`'s actor waits now (cheap: one load).
+pub(crate) fn is_waiting(slot: &Activity) -> bool {
+    slot.wait.0.id.load(Ordering::SeqCst) != 0
+}
+
+/// How chains are read: the live slots, or a model's own in the loom tests.
+pub(crate) trait Slots {
+    fn slot(&self, activity: ActivityRef) -> Option<&Activity>;
+}
+
+/// The process's table of slots.
+pub(crate) struct Table;
+
+impl Slots for Table {
+    fn slot(&self, activity: ActivityRef) -> Option<&Activity> {
+        activity::get(activity)
+    }
+}
+
+/// Longest chain followed; a longer one is not reported (never a false positive).
+const MAX_HOPS: usize = 1024;
+
+/// The cycle that a wait of `me` for `start`'s reply would close: `[start, …]`, every
+/// actor that waits in turn, the last waiting for `me`; `None` if there is none (or it
+/// could not be confirmed).
+pub(crate) fn find_cycle(
+    slots: &impl Slots,
+    me: ActivityRef,
+    start: ActivityRef,
+) -> Option<Vec<ActivityRef>> {
+    if me.is_none() {
+        return None;
+    }
+    let mut chain: Vec<(ActivityRef, u64)> = Vec::new();
+    let mut node = start;
+    loop {
+        if node == me {
+            break;
+        }
+        if chain.len() == MAX_HOPS || chain.iter().any(|(n, _)| *n == node) {
+            return None;
+        }
+        let record = read(slots.slot(node)?)?;
+        if WaitKind::from_bits(record.kind) != Some(WaitKind::Actor) {
+            return None;
+        }
+        chain.push((node, record.id));
+        node = ActivityRef::from_bits(record.target);
+    }
+    // The second pass: every wait still there, unchanged.
+    let confirmed = chain.iter().all(|(n, id)| {
+        slots
+            .slot(*n)
+            .is_some_and(|s| s.wait.0.id.load(Ordering::SeqCst) == *id)
+    });
+    confirmed.then(|| chain.into_iter().map(|(n, _)| n).collect())
+}
+
+/// The error for a cycle `me -> chain…`, naming every actor by its label.
+pub(crate) fn deadlock(me: ActivityRef, chain: &[ActivityRef]) -> DeadlockError {
+    let label = |r: ActivityRef| -> Arc<str> {
+        activity::get(r)
+            .and_then(|s| s.owner().as_ref().map(|o| o.origin.label().clone()))
+            .unwrap_or_else(|| Arc::from("an actor that has just ended"))
+    };
+    let cycle = std::iter::once(me).chain(chain.iter().copied());
+    DeadlockError::cycle(cycle.map(label).collect())
+}
+
+/// Whether a wait of the calling actor for `target`'s answer would close a cycle, before
+/// anything is sent (so that the message closing it is not delivered). Costs one load
+/// when `target` does not wait.
+pub(crate) fn check_before_send(
+    target: &Origin,
+    me: impl FnOnce() -> ActivityRef,
+) -> Result<(), DeadlockError> {
+    let Some(slot) = activity::get(target.activity) else {
+        return Ok(());
+    };
+    if !is_waiting(slot) {
+        return Ok(());
+    }
+    let me = me();
+    match find_cycle(&Table, me, target.activity) {
+        Some(chain) => Err(deadlock(me, &chain)),
+        None => Ok(()),
+    }
+}
+
+/// A published wait; dropping it ends the wait's record.
+#[derive(Debug)]
+pub(crate) enum WaitGuard {
+    /// An untracked wait (an actor idle on its inbox).
+    None,
+    /// An actor's wait, and the record it replaced (a wait nested in a get-hook).
+    Actor(&'static Activity, Option<Published>),
+    /// A plain thread's wait, by its key in [`THREADS`].
+    Thread(u64),
+}
+
+impl Drop for WaitGuard {
+    fn drop(&mut self) {
+        match self {
+            WaitGuard::None => {}
+            WaitGuard::Actor(slot, previous) => match previous {
+                Some(record) => write(slot, *record),
+                None => slot.wait.0.id.store(0, Ordering::Release),
+            },
+            WaitGuard::Thread(key) => {
+                let removed = threads().remove(key);
+                drop(removed);
+            }
+        }
+    }
+}
+
+/// Publishes the wait of the calling context (the actor `me`, or a plain thread if
+/// `me` is none) for `what`, checking for a cycle if it is an actor's wait for another
+/// actor. `exact_time`: stamp the wait's start even for an actor (see
+/// [`record_times`](super::record_times)).
+pub(crate) fn publish(
+    me: ActivityRef,
+    what: Waiting<'_>,
+    exact_time: bool,
+) -> Result<WaitGuard, DeadlockError> {
+    let Some((kind, target)) = kind_and_target(what) else {
+        return Ok(WaitGuard::None);
+    };
+    let Some(slot) = activity::get(me) else {
+        return Ok(publish_thread(kind, target));
+    };
+    let previous = read(slot);
+    let w = &slot.wait.0;
+    let id = w.last_id.load(Ordering::Relaxed) + 1;
+    w.last_id.store(id, Ordering::Relaxed);
+    let since = if exact_time || super::records_times() {
+        stamp(Instant::now())
+    } else {
+        0
+    };
+    write(
+        slot,
+        Published {
+            id,
+            kind: kind as u64,
+            target: target.bits(),
+            since,
+        },
+    );
+    let guard = WaitGuard::Actor(slot, previous);
+    if kind == WaitKind::Actor {
+        if let Some(chain) = find_cycle(&Table, me, target) {
+            drop(guard);
+            return Err(deadlock(me, &chain));
+        }
+    }
+    Ok(guard)
+}
+
+// ---- plain threads ----
+
+/// A plain thread blocked in a pykka wait.
+#[derive(Debug, Clone)]
+pub(crate) struct ThreadWait {
+    pub(crate) name: Option<String>,
+    pub(crate) id: std::thread::ThreadId,
+    pub(crate) kind: WaitKind,
+    pub(crate) target: Option<Arc<Origin>>,
+    pub(crate) since: Instant,
+}
+
+static THREADS: Mutex<Option<HashMap<u64, ThreadWait>>> = Mutex::new(None);
+
+fn threads() -> ThreadsGuard {
+    ThreadsGuard(THREADS.lock().unwrap_or_else(|e| e.into_inner()))
+}
+
+struct ThreadsGuard(MutexGuard<'static, Option<HashMap<u64, ThreadWait>>>);
+
+impl ThreadsGuard {
+    fn map(&mut self) -> &mut HashMap<u64, ThreadWait> {
+        self.0.get_or_insert_with(HashMap::new)
+    }
+    fn remove(&mut self, key: &u64) -> Option<ThreadWait> {
+        self.map().remove(key)
+    }
+}
+
+fn publish_thread(kind: WaitKind, target: ActivityRef) -> WaitGuard {
+    static NEXT_KEY: AtomicU64 = AtomicU64::new(1);
+    let key = NEXT_KEY.fetch_add(1, Ordering::Relaxed);
+    let current = std::thread::current();
+    let target = activity::get(target).and_then(|s| s.owner().as_ref().map(|o| o.origin.clone()));
+    let wait = ThreadWait {
+        name: current.name().map(str::to_owned),
+        id: current.id(),
+        kind,
+        target,
+        since: Instant::now(),
+    };
+    threads().map().insert(key, wait);
+    WaitGuard::Thread(key)
+}
+
+/// Every plain thread's wait, oldest first.
+pub(crate) fn thread_waits() -> Vec<ThreadWait> {
+    let mut all: Vec<ThreadWait> = threads().map().values().cloned().collect();
+    all.sort_by_key(|w| w.since);
+    all
+}
