@@ -29,7 +29,7 @@ impl ActivityRef {
         ActivityRef(u64::from(index) << 32 | u64::from(generation))
     }
 
-    pub(crate) fn from_bits(bits: u64) -> Self {
+    pub(crate) const fn from_bits(bits: u64) -> Self {
         ActivityRef(bits)
     }
 

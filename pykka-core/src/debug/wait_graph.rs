@@ -84,8 +84,7 @@ pub(crate) struct Published {
     pub(crate) since: u64,
 }
 
-/// Writes a record: sequence to 0, the fields, then the new id (sequentially
-/// consistent: the cycle check's load that follows must not pass it).
+/// Writes a record: sequence to 0, the fields, then the new id.
 pub(crate) fn write(slot: &Activity, record: Published) {
     let w = &slot.wait.0;
     w.id.store(0, Ordering::Relaxed);
@@ -93,13 +92,30 @@ pub(crate) fn write(slot: &Activity, record: Published) {
     w.kind.store(record.kind, Ordering::Relaxed);
     w.target.store(record.target, Ordering::Relaxed);
     w.since.store(record.since, Ordering::Relaxed);
-    w.id.store(record.id, Ordering::SeqCst);
+    w.id.store(record.id, Ordering::Release);
+}
+
+/// Publishes `record` in `me`'s slot, then looks for the cycle a wait for `target`
+/// would close. The sequentially consistent fence between the two is the protocol's
+/// heart: of two actors that publish and look at the same moment, at least one sees
+/// the other's record (a store-load pair, which no weaker ordering keeps in order).
+pub(crate) fn publish_and_check(
+    slots: &impl Slots,
+    slot: &Activity,
+    record: Published,
+    me: ActivityRef,
+    target: Option<ActivityRef>,
+) -> Option<Vec<ActivityRef>> {
+    write(slot, record);
+    let target = target?;
+    fence(Ordering::SeqCst);
+    find_cycle(slots, me, target)
 }
 
 /// One consistent look at a record; `None` if it does not wait (or changed meanwhile).
 pub(crate) fn read(slot: &Activity) -> Option<Published> {
     let w = &slot.wait.0;
-    let id = w.id.load(Ordering::SeqCst);
+    let id = w.id.load(Ordering::Acquire);
     if id == 0 {
         return None;
     }
@@ -117,7 +133,7 @@ pub(crate) fn read(slot: &Activity) -> Option<Published> {
 
 /// Whether `slot`'s actor waits now (cheap: one load).
 pub(crate) fn is_waiting(slot: &Activity) -> bool {
-    slot.wait.0.id.load(Ordering::SeqCst) != 0
+    slot.wait.0.id.load(Ordering::Acquire) != 0
 }
 
 /// How chains are read: the live slots, or a model's own in the loom tests.
@@ -168,7 +184,7 @@ pub(crate) fn find_cycle(
     let confirmed = chain.iter().all(|(n, id)| {
         slots
             .slot(*n)
-            .is_some_and(|s| s.wait.0.id.load(Ordering::SeqCst) == *id)
+            .is_some_and(|s| s.wait.0.id.load(Ordering::Acquire) == *id)
     });
     confirmed.then(|| chain.into_iter().map(|(n, _)| n).collect())
 }
@@ -255,21 +271,18 @@ pub(crate) fn publish(
     } else {
         0
     };
-    write(
-        slot,
-        Published {
-            id,
-            kind: kind as u64,
-            target: target.bits(),
-            since,
-        },
-    );
+    let record = Published {
+        id,
+        kind: kind as u64,
+        target: target.bits(),
+        since,
+    };
+    let closing = (kind == WaitKind::Actor).then_some(target);
+    let cycle = publish_and_check(&Table, slot, record, me, closing);
     let guard = WaitGuard::Actor(slot, previous);
-    if kind == WaitKind::Actor {
-        if let Some(chain) = find_cycle(&Table, me, target) {
-            drop(guard);
-            return Err(deadlock(me, &chain));
-        }
+    if let Some(chain) = cycle {
+        drop(guard);
+        return Err(deadlock(me, &chain));
     }
     Ok(guard)
 }
@@ -324,4 +337,99 @@ pub(crate) fn thread_waits() -> Vec<ThreadWait> {
     let mut all: Vec<ThreadWait> = threads().map().values().cloned().collect();
     all.sort_by_key(|w| w.since);
     all
+}
+
+/// loom models of the publication protocol, run on the real `write`, `read` and
+/// `find_cycle`: `RUSTFLAGS="--cfg loom" cargo test -p pykka-core --lib --release loom`.
+#[cfg(all(test, loom))]
+mod loom_models {
+    use super::*;
+    use loom::thread;
+
+    /// Two slots of a model, at references 1 and 2.
+    struct Two(&'static Activity, &'static Activity);
+
+    const A: ActivityRef = ActivityRef::from_bits(1 << 32);
+    const B: ActivityRef = ActivityRef::from_bits(2 << 32);
+
+    impl Slots for Two {
+        fn slot(&self, activity: ActivityRef) -> Option<&Activity> {
+            match activity {
+                A => Some(self.0),
+                B => Some(self.1),
+                _ => None,
+            }
+        }
+    }
+
+    fn two() -> &'static Two {
+        Box::leak(Box::new(Two(
+            Box::leak(Box::default()),
+            Box::leak(Box::default()),
+        )))
+    }
+
+    fn waits_for(id: u64, target: ActivityRef) -> Published {
+        Published {
+            id,
+            kind: WaitKind::Actor as u64,
+            target: target.bits(),
+            since: 0,
+        }
+    }
+
+    fn model(f: impl Fn() + Sync + Send + 'static) {
+        let mut builder = loom::model::Builder::new();
+        builder.preemption_bound.get_or_insert(4);
+        builder.check(f);
+    }
+
+    /// Two actors that close a cycle at the same moment: at least one sees it.
+    #[test]
+    fn simultaneous_waits_see_each_other() {
+        model(|| {
+            let slots = two();
+            let other = thread::spawn(move || {
+                publish_and_check(slots, slots.1, waits_for(1, A), B, Some(A)).is_some()
+            });
+            let here = publish_and_check(slots, slots.0, waits_for(1, B), A, Some(B)).is_some();
+            let there = other.join().unwrap();
+            assert!(here || there, "neither actor saw the cycle");
+        });
+    }
+
+    /// A reader never sees one record's id with another record's target (a torn read),
+    /// whatever the writer republishes meanwhile.
+    #[test]
+    fn a_record_is_read_whole() {
+        model(|| {
+            let slots = two();
+            let writer = thread::spawn(move || {
+                write(slots.0, waits_for(1, A));
+                write(slots.0, waits_for(2, B));
+                slots.0.wait.0.id.store(0, Ordering::Release);
+            });
+            for _ in 0..2 {
+                if let Some(r) = read(slots.0) {
+                    let expected = if r.id == 1 { A } else { B };
+                    assert_eq!(r.target, expected.bits(), "torn read: {r:?}");
+                }
+            }
+            writer.join().unwrap();
+        });
+    }
+
+    /// A wait that ended before the check began is never part of a reported cycle.
+    #[test]
+    fn an_ended_wait_is_not_a_cycle() {
+        model(|| {
+            let slots = two();
+            write(slots.0, waits_for(1, B));
+            slots.0.wait.0.id.store(0, Ordering::Release);
+            let other = thread::spawn(move || {
+                publish_and_check(slots, slots.1, waits_for(1, A), B, Some(A))
+            });
+            assert!(other.join().unwrap().is_none());
+        });
+    }
 }
