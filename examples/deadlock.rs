@@ -2,10 +2,11 @@
 //! B, and B's method waits for A. Port of Pykka's `examples/deadlock.py`.
 //!
 //! In Pykka this program hangs forever and you dump thread tracebacks to find out
-//! why. Here every blocking wait has a timeout, so the program ends by itself, and
-//! the errors name the actors involved: B's ask of A times out (A is busy waiting for
-//! B), B's failure goes back to A, and A's to `main`. The registry then shows which
-//! actors were still alive.
+//! why. Here B's wait for A, which would close the cycle, is refused at once with
+//! `AskError::Deadlock` naming both actors (the timeouts are only a second line of
+//! defence); B's failure goes back to A, and A's to `main`. The registry then shows
+//! which actors are still alive. `deadlock_debugging` shows the debug snapshot of such
+//! a program.
 //!
 //! `cargo run --example deadlock -- [thread|green|smol]`
 
@@ -79,7 +80,7 @@ fn run<R: Runtime>(runtime: R) {
         .take_timeout(Duration::from_secs(5))
     {
         Ok(()) => println!("no deadlock?"),
-        Err(e) => println!("deadlock broken by a timeout: {e}"),
+        Err(e) => println!("deadlock refused: {e}"),
     }
     for actor in registry.get_all() {
         println!("still alive: {actor}");

@@ -46,6 +46,13 @@
 //! | INFO  | `Exception returned from {actor} to caller: {failure}`: a failure went to an asker |
 //! | DEBUG | `Registered {actor}`, `Starting {actor}`, `Unregistered {actor}` (or `… (not found in registry)`), `Stopped {actor}` |
 //!
+//! # Deadlocks and debugging
+//!
+//! A wait that would close an ask cycle (A waits for B's reply while B waits for A's,
+//! through any number of actors and backends) fails at once with
+//! [`AskError::Deadlock`] naming the cycle, and [`debug::snapshot`] shows what every
+//! actor and every blocked plain thread is doing: see the [`debug`] module.
+//!
 //! # Verification
 //!
 //! Every backend runs the conformance suite of the
@@ -53,7 +60,9 @@
 //! `tests/loom.rs` model-checks with
 //! [loom](https://docs.rs/loom) the real code of a reply's completion (blocking getters,
 //! awaiting, combinators, a panicking `map`), a mailbox's close racing a send and a
-//! receive, and the parker's wake-before-park; `tests/loom_places.rs` does the same for
+//! receive, and the parker's wake-before-park; the ask-cycle check's publication
+//! protocol has models of its own (`debug::wait_graph`, run with `--lib loom_models`);
+//! `tests/loom_places.rs` does the same for
 //! the smol pool's thread places (lend, take back, retire, idle, shutdown, the cap) and
 //! its workers' wake-up flag. Run them with
 //! `RUSTFLAGS="--cfg loom" cargo test -p pykka-core --test loom --test loom_places --release`.

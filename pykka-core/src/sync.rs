@@ -2,8 +2,9 @@
 //! [loom](https://docs.rs/loom)'s under `cfg(loom)`.
 //!
 //! Only what the loom models explore goes through here: the `Mutex` of a reply's,
-//! an event's and a mailbox's state, and the `AtomicBool`s of a reply (`done`,
-//! `hooked`) and of a mailbox (`queued`). `Arc`/`Weak` stay std's (loom's `Arc`
+//! an event's and a mailbox's state, the `AtomicBool`s of a reply (`done`,
+//! `hooked`) and of a mailbox (`queued`), and the wait records of the ask-cycle check
+//! (`AtomicU64`, `fence`). `Arc`/`Weak` stay std's (loom's `Arc`
 //! cannot hold an `Arc<dyn Trait>`), and so do statics (loom's constructors are not
 //! `const`).
 //!

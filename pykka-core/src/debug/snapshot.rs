@@ -217,7 +217,7 @@ impl Snapshot {
         let plural =
             |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let mut text = format!(
-            "pykka: {}, {} blocked in a pykka wait",
+            "{}; {} blocked in a pykka wait",
             plural(self.actors.len(), "actor", "actors"),
             plural(self.threads.len(), "plain thread", "plain threads"),
         );
