@@ -453,6 +453,28 @@ pub fn snapshot_shows_states_waits_and_threads<R: Runtime>(rt: R) {
     }
 }
 
+/// `log_actor_states` logs one ERROR record per actor (with its backend and state), on
+/// target `pykka`, and a summary line.
+pub fn log_actor_states_logs_every_actor_at_error<R: Runtime>(rt: R) {
+    let capture = crate::support::log_capture();
+    let fx = Fixture::new(rt);
+    let a = fx.start(Node::default());
+    let gate = Event::new();
+    let reply = a.ask_nonblocking(gated(&gate));
+    wait_until_waiting(&a, "waiting for an event", |w| *w == WaitingFor::Event);
+    debug::log_actor_states();
+    let records = capture.records(a.urn(), log::Level::Error);
+    gate.set();
+    reply.take_timeout(TIMEOUT).unwrap();
+    let expected = format!("{a} [{}]: waiting for an event", R::NAME);
+    assert!(
+        records
+            .iter()
+            .any(|r| r.target == "pykka" && r.message.starts_with(&expected)),
+        "no record starting with {expected:?}: {records:?}"
+    );
+}
+
 /// Cases with actors of two runtimes, run by [`cross_suite!`](crate::cross_suite).
 pub mod cross {
     use super::*;

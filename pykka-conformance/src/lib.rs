@@ -315,6 +315,7 @@ macro_rules! __pykka_suite_cases {
         $m!(cycles::timed_out_wait_is_not_a_cycle);
         $m!(cycles::reply_set_by_hand_is_not_a_cycle);
         $m!(cycles::snapshot_shows_states_waits_and_threads);
+        $m!(cycles::log_actor_states_logs_every_actor_at_error);
         $m!(stress::asks_racing_with_stop_all_end);
         $m!(stress::blocking_chain_of_64);
         $m!(stress::benchmark_operations_run_ten_times);
