@@ -15,6 +15,7 @@
 //! and every waiter is woken, so no reply can be left stuck by a panic.
 
 mod combinators;
+mod zip;
 
 use std::fmt;
 use std::future::Future;
