@@ -173,6 +173,10 @@ impl<A: Actor, T: 'static> fmt::Debug for Deferred<A, T> {
 /// The return type of a `try fn` in [`typed_proxy!`](crate::typed_proxy): a `Result`
 /// whose error converts into a [`Failure`], however it is spelled (`io::Result<T>`
 /// too). Sealed; implemented for `Result<T, E>` only.
+#[diagnostic::on_unimplemented(
+    message = "a `try fn` of `typed_proxy!` must return a `Result` whose error converts into a `Failure`, not `{Self}`",
+    label = "declare it with `fn` instead, or return a `Result<_, E>` with `E: std::error::Error + Send + Sync + 'static`"
+)]
 pub trait Fallible: sealed::Sealed {
     /// The value the flattened reply gets.
     type Ok;
@@ -214,6 +218,18 @@ impl<T, E: Into<Failure>> Fallible for Result<T, E> {
 /// [`Failure::downcast_ref`]. `E` must convert into a [`Failure`] (any
 /// `std::error::Error + Send + Sync + 'static` does). Told through [`Deferred`], an
 /// `Err` is a failure of the actor, which runs `on_failure` and stops.
+///
+/// A `try fn` whose method does not return such a `Result` does not compile (the error
+/// says so):
+///
+/// ```compile_fail
+/// struct Counter { n: u32 }
+/// impl Counter { fn get(&self) -> u32 { self.n } }
+/// impl pykka_core::Actor for Counter { type Message = (); type Reply = (); }
+/// pykka_core::typed_proxy! {
+///     trait CounterProxy for Counter { try fn get(&self) -> u32; }
+/// }
+/// ```
 ///
 /// # Dropping a reply
 ///
