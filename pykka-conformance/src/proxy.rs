@@ -14,6 +14,10 @@
 //! - The formatting cases carry a `proxy_` prefix because `actor_ref.rs` has cases with
 //!   the same Pykka names.
 //! - `proxy.stop()` is `proxy.actor_ref().stop()`.
+//!
+//! The cases after [`typed_proxy_method`] are pykka's own: typed proxies on members
+//! (Mopidy's `PlaybackControllerProxy`), `try fn`, `deferred()`, and `zip`/`join!` over
+//! replies of different types.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};

@@ -208,6 +208,10 @@ impl<T, E: Into<Failure>> Fallible for Result<T, E> {
 /// - [`Deferred<A, X>`] (from [`Proxy::deferred`]): the fire-and-forget form, Pykka's
 ///   `.defer()`. A call is told and returns `Result<(), ActorDeadError>`.
 ///
+/// So the trait's methods are declared to return `Self::Out<R>` (see [`CallMode`]),
+/// which is `Reply<R>` on a proxy and `Result<(), ActorDeadError>` on a deferred one.
+/// As with any trait, bring it into scope (`use`) to call its methods.
+///
 /// # `try fn`: flattening a `Result`
 ///
 /// A method that returns `Result<T, E>` declared with plain `fn` gives a
@@ -236,7 +240,8 @@ impl<T, E: Into<Failure>> Fallible for Result<T, E> {
 /// Dropping a [`Reply`] does not cancel the call: the actor runs it anyway, and a
 /// failure goes to the dropped reply (logged at INFO) instead of stopping the actor.
 /// `let _ = proxy.method()` says this, but trips clippy's `let_underscore_future`; use
-/// `proxy.deferred().method()` when the result is not wanted.
+/// `proxy.deferred().method()` when the result is not wanted (a failure then stops the
+/// actor, as with Pykka's `defer`).
 ///
 /// # Examples
 ///
