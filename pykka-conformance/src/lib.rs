@@ -272,6 +272,11 @@ macro_rules! __pykka_suite_cases {
         $m!(proxy::attr_of_traversable_attr_can_be_read);
         $m!(proxy::proxy_of_dead_actor_fails_reads_via_reply_and_writes_at_once);
         $m!(proxy::typed_proxy_method);
+        $m!(proxy::typed_proxy_of_a_member_and_a_nested_member);
+        $m!(proxy::typed_proxy_try_method_fails_its_reply_with_the_error);
+        $m!(proxy::typed_proxy_deferred_calls_are_told);
+        $m!(proxy::typed_proxy_deferred_try_method_error_fails_the_actor);
+        $m!(proxy::join_waits_for_replies_of_different_types);
         $m!(faults::on_start_failure_skips_on_stop_and_on_failure);
         $m!(faults::actor_is_dead_and_unregistered_in_on_stop_and_on_failure);
         $m!(faults::stop_returns_true_even_if_on_stop_fails);

@@ -14,12 +14,19 @@
 //! - The formatting cases carry a `proxy_` prefix because `actor_ref.rs` has cases with
 //!   the same Pykka names.
 //! - `proxy.stop()` is `proxy.actor_ref().stop()`.
+//!
+//! The cases after [`typed_proxy_method`] are pykka's own: typed proxies on members
+//! (Mopidy's `PlaybackControllerProxy`), `try fn`, `deferred()`, and `zip`/`join!` over
+//! replies of different types.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
+use std::pin::pin;
+use std::time::{Duration, Instant};
 
 use crate::support::{Events, Fixture, TIMEOUT, Target, wait_for};
-use pykka_core::{AskError, DeadKind, Proxy, Runtime};
+use pykka_core::rt::park;
+use pykka_core::{AskError, DeadKind, Event, Failure, Proxy, Reply, Runtime};
 
 fn proxy<R: Runtime>(fx: &Fixture<R>, events: &Events) -> Proxy<Target> {
     fx.start(Target::new(events)).proxy().unwrap()
@@ -315,4 +322,245 @@ pub fn typed_proxy_method<R: Runtime>(rt: R) {
     assert_eq!(first.get_timeout(TIMEOUT).unwrap(), 2);
     assert_eq!(second.get_timeout(TIMEOUT).unwrap(), 5);
     assert_eq!(proxy.total().get_timeout(TIMEOUT).unwrap(), 5);
+}
+
+/// The error of [`Playback::play`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoSuchTrack(pub String);
+
+impl std::fmt::Display for NoSuchTrack {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "no such track: {}", self.0)
+    }
+}
+
+impl std::error::Error for NoSuchTrack {}
+
+/// A Mopidy-shaped actor for the typed proxies of members: its playback controller is
+/// a member, with a mixer inside it.
+#[derive(Debug, Default)]
+pub struct Core {
+    /// The member reached with `member("playback", ..)`.
+    pub playback: Playback,
+    /// Completed by `on_failure` with what it saw.
+    failed: Reply<Failure>,
+}
+
+/// A member of [`Core`], with a member of its own.
+#[derive(Debug, Default)]
+pub struct Playback {
+    track: Option<String>,
+    /// The nested member.
+    pub mixer: Mixer,
+}
+
+impl Playback {
+    /// Plays `uri` (only `file:` ones exist); the track's length.
+    pub fn play(&mut self, uri: String) -> Result<u32, NoSuchTrack> {
+        if !uri.starts_with("file:") {
+            return Err(NoSuchTrack(uri));
+        }
+        self.track = Some(uri);
+        Ok(180)
+    }
+    /// The track playing.
+    pub fn current(&self) -> Option<String> {
+        self.track.clone()
+    }
+}
+
+/// A member of [`Playback`].
+#[derive(Debug, Default)]
+pub struct Mixer {
+    volume: u8,
+}
+
+impl Mixer {
+    /// Sets the volume.
+    pub fn set_volume(&mut self, volume: u8) {
+        self.volume = volume;
+    }
+    /// The volume.
+    pub fn volume(&self) -> u8 {
+        self.volume
+    }
+}
+
+impl pykka_core::Actor for Core {
+    type Message = ();
+    type Reply = ();
+
+    fn on_failure(
+        &mut self,
+        failure: &Failure,
+        _: &pykka_core::Context<Self>,
+    ) -> Result<(), Failure> {
+        let _ = self.failed.set(failure.clone());
+        Ok(())
+    }
+}
+
+pykka_core::typed_proxy! {
+    /// The typed proxy methods of the [`Playback`] member.
+    pub trait PlaybackProxy for Playback {
+        try fn play(&mut self, uri: String) -> Result<u32, NoSuchTrack>;
+        fn current(&self) -> Option<String>;
+    }
+}
+
+pykka_core::typed_proxy! {
+    /// The typed proxy methods of the nested [`Mixer`] member.
+    pub trait MixerProxy for Mixer {
+        fn set_volume(&mut self, volume: u8);
+        fn volume(&self) -> u8;
+    }
+}
+
+/// A started [`Core`], the reply its `on_failure` completes, and proxies to its
+/// playback member and to the mixer inside that.
+#[allow(clippy::type_complexity)]
+fn core<R: Runtime>(
+    fx: &Fixture<R>,
+) -> (
+    Proxy<Core>,
+    Reply<Failure>,
+    Proxy<Core, Playback>,
+    Proxy<Core, Mixer>,
+) {
+    let failed = Reply::new();
+    let actor = fx.start(Core {
+        playback: Playback::default(),
+        failed: failed.clone(),
+    });
+    let proxy = actor.proxy().unwrap();
+    let playback = proxy.member("playback", |c| &mut c.playback);
+    let mixer = playback.member("mixer", |p| &mut p.mixer);
+    (proxy, failed, playback, mixer)
+}
+
+/// Typed proxies work on members, nested ones too (Mopidy's `PlaybackControllerProxy`):
+/// the calls reach the member in the actor, in order.
+pub fn typed_proxy_of_a_member_and_a_nested_member<R: Runtime>(rt: R) {
+    let fx = Fixture::new(rt);
+    let (proxy, _, playback, mixer) = core(&fx);
+    let set = mixer.set_volume(80);
+    let volume = mixer.volume();
+    set.get_timeout(TIMEOUT).unwrap();
+    assert_eq!(volume.get_timeout(TIMEOUT).unwrap(), 80);
+    assert_eq!(
+        playback
+            .play("file:a.ogg".into())
+            .get_timeout(TIMEOUT)
+            .unwrap(),
+        180
+    );
+    assert_eq!(
+        playback.current().get_timeout(TIMEOUT).unwrap().as_deref(),
+        Some("file:a.ogg")
+    );
+    let seen = proxy.call(|c| (c.playback.track.clone(), c.playback.mixer.volume));
+    assert_eq!(
+        seen.get_timeout(TIMEOUT).unwrap(),
+        (Some("file:a.ogg".to_string()), 80)
+    );
+}
+
+/// A typed `try fn` flattens the method's `Result`: an `Err` comes out of the reply as
+/// `AskError::Failed`, the error reachable by downcast, and the actor keeps running
+/// (`on_failure` does not run).
+pub fn typed_proxy_try_method_fails_its_reply_with_the_error<R: Runtime>(rt: R) {
+    let fx = Fixture::new(rt);
+    let (_, failed, playback, _) = core(&fx);
+    let reply: Reply<u32> = playback.play("http:b".into());
+    match reply.get_timeout(TIMEOUT) {
+        Err(AskError::Failed(f)) => {
+            assert_eq!(f.to_string(), "no such track: http:b");
+            assert_eq!(
+                f.downcast_ref::<NoSuchTrack>(),
+                Some(&NoSuchTrack("http:b".into()))
+            );
+        }
+        other => panic!("expected the error as a failure, got {other:?}"),
+    }
+    assert_eq!(playback.current().get_timeout(TIMEOUT).unwrap(), None);
+    assert!(!failed.is_ready(), "on_failure ran for an asked call");
+}
+
+/// `deferred()` tells typed calls (Pykka's `.defer()`): they run in order with the
+/// sender's later asks, and a dead actor refuses them at once.
+pub fn typed_proxy_deferred_calls_are_told<R: Runtime>(rt: R) {
+    let fx = Fixture::new(rt);
+    let (proxy, _, playback, mixer) = core(&fx);
+    mixer.deferred().set_volume(30).unwrap();
+    playback.deferred().play("file:c.ogg".into()).unwrap();
+    assert_eq!(mixer.volume().get_timeout(TIMEOUT).unwrap(), 30);
+    assert_eq!(
+        playback.current().get_timeout(TIMEOUT).unwrap().as_deref(),
+        Some("file:c.ogg")
+    );
+    assert!(proxy.actor_ref().stop_timeout(TIMEOUT).unwrap());
+    let refused = mixer.deferred().set_volume(1).unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        format!("{} not found", proxy.actor_ref())
+    );
+}
+
+/// A deferred `try fn` whose method returns `Err` is a told message's failure:
+/// `on_failure` sees the error (downcastable) and the actor stops.
+pub fn typed_proxy_deferred_try_method_error_fails_the_actor<R: Runtime>(rt: R) {
+    let fx = Fixture::new(rt);
+    let (_, failed, playback, _) = core(&fx);
+    playback.deferred().play("http:d".into()).unwrap();
+    let failure = failed.get_timeout(TIMEOUT).unwrap();
+    assert_eq!(
+        failure.downcast_ref::<NoSuchTrack>(),
+        Some(&NoSuchTrack("http:d".into()))
+    );
+    assert!(matches!(
+        playback.current().get_timeout(TIMEOUT),
+        Err(AskError::Dead(_))
+    ));
+}
+
+/// `zip` and `join!` wait for replies of different types with one timeout, blocking or
+/// awaited; a busy actor makes the whole join time out, and it completes later.
+pub fn join_waits_for_replies_of_different_types<R: Runtime>(rt: R) {
+    let fx = Fixture::new(rt);
+    let (proxy, _, playback, mixer) = core(&fx);
+    mixer.deferred().set_volume(55).unwrap();
+    playback.deferred().play("file:e.ogg".into()).unwrap();
+
+    let zipped = mixer.volume().zip(playback.current());
+    assert_eq!(
+        zipped.get_timeout(TIMEOUT).unwrap(),
+        (55, Some("file:e.ogg".to_string()))
+    );
+
+    let gate = Event::new();
+    let held = gate.clone();
+    let busy = proxy.call(move |_| held.wait_timeout(TIMEOUT));
+    let joined = pykka_core::join!(
+        mixer.volume(),
+        playback.current(),
+        proxy.field(|c| &c.playback.mixer.volume)
+    );
+    match joined.get_timeout(Duration::from_millis(20)) {
+        Err(AskError::Timeout(_)) => {}
+        other => panic!("expected a timeout while the actor is busy, got {other:?}"),
+    }
+    gate.set();
+    assert!(busy.get_timeout(TIMEOUT).unwrap(), "the gate was set");
+    assert_eq!(
+        joined.take_timeout(TIMEOUT).unwrap(),
+        (55, Some("file:e.ogg".to_string()), 55)
+    );
+
+    let mut awaited = pin!(async { pykka_core::join!(mixer.volume(), playback.current()).await });
+    let deadline = Instant::now() + TIMEOUT;
+    let out = park::wait_until(|cx| awaited.as_mut().poll(cx), Some(deadline));
+    assert_eq!(
+        out.expect("the await finished in time").unwrap(),
+        (55, Some("file:e.ogg".to_string()))
+    );
 }

@@ -106,3 +106,4 @@ pub use registry::ActorRegistry;
 pub use reply::{Reply, get_all, get_all_timeout};
 pub use runtime::Runtime;
 pub use sleep::{sleep, sleep_until};
+pub use typed_proxy::{CallMode, Deferred, Fallible};

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::actor_loop::{Call, Msg, catch, log_returned};
 use crate::error::{ActorDeadError, AskError, DeadKind};
-use crate::{Actor, ActorRef, Context, Failure, Reply};
+use crate::{Actor, ActorRef, Context, Deferred, Failure, Reply};
 
 type Access<A, T> = Arc<dyn for<'a> Fn(&'a mut A) -> &'a mut T + Send + Sync>;
 
@@ -20,7 +20,8 @@ type Access<A, T> = Arc<dyn for<'a> Fn(&'a mut A) -> &'a mut T + Send + Sync>;
 /// | Pykka                               | pykka                                                  |
 /// |-------------------------------------|--------------------------------------------------------|
 /// | `proxy.method(a)` → future          | [`call`](Proxy::call)`(move \|x\| x.method(a))`, or [`try_call`](Proxy::try_call) for a `Result` |
-/// | `proxy.method.defer(a)`             | [`defer`](Proxy::defer)`(move \|x\| x.method(a))`, [`try_defer`](Proxy::try_defer) |
+/// | `proxy.meth.defer(a)`             | [`defer`](Proxy::defer)`(move \|x\| x.method(a))`, [`try_defer`](Proxy::try_defer) |
+/// | `pykka.typing` proxy, `.defer(a)`   | [`typed_proxy!`](crate::typed_proxy) methods; [`deferred`](Proxy::deferred)`().method(a)` |
 /// | `proxy.attr` → future               | [`field`](Proxy::field)`(\|x\| &x.attr)`                |
 /// | `proxy.attr = v` (blocks)           | [`set_field`](Proxy::set_field)`(\|x\| &mut x.attr, v)` |
 /// | `proxy.member.…` (traversable)      | [`member`](Proxy::member)`("member", \|x\| &mut x.member)` |
@@ -206,6 +207,34 @@ impl<A: Actor, T: 'static> Proxy<A, T> {
         self.send(Box::new(move |actor, _| {
             catch(|| f(access(actor)).map_err(Into::into)).map(|()| false)
         }))
+    }
+
+    /// This proxy's calls told instead of asked, for the methods of a
+    /// [`typed_proxy!`](crate::typed_proxy) trait: `proxy.deferred().method(a)` is
+    /// Pykka's `proxy.method.defer(a)` and returns `Result<(), ActorDeadError>`, with no
+    /// [`Reply`] to drop. See [`Deferred`].
+    ///
+    /// ```
+    /// use pykka_core::{Actor, typed_proxy};
+    ///
+    /// #[derive(Default)]
+    /// struct Log { lines: Vec<String> }
+    /// impl Log {
+    ///     fn write(&mut self, line: String) { self.lines.push(line); }
+    /// }
+    /// impl Actor for Log { type Message = (); type Reply = (); }
+    /// typed_proxy! {
+    ///     trait LogProxy for Log { fn write(&mut self, line: String); }
+    /// }
+    ///
+    /// let log = Log::default().start(&pykka_thread::ThreadRuntime::default()).unwrap();
+    /// let proxy = log.proxy().unwrap();
+    /// proxy.deferred().write("started".into()).unwrap();
+    /// assert_eq!(proxy.field(|l| &l.lines).get().unwrap(), ["started"]);
+    /// log.stop();
+    /// ```
+    pub fn deferred(&self) -> Deferred<A, T> {
+        Deferred::new(self.clone())
     }
 
     /// A proxy to a member of the target, named `name` (Pykka's traversable

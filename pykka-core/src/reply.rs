@@ -15,6 +15,7 @@
 //! and every waiter is woken, so no reply can be left stuck by a panic.
 
 mod combinators;
+mod zip;
 
 use std::fmt;
 use std::future::Future;
@@ -50,7 +51,7 @@ pub use combinators::{get_all, get_all_timeout};
 /// | `future.set_exception(e)`      | [`set_failure`](Reply::set_failure)               |
 /// | `future.set_get_hook(f)`       | [`set_get_hook`](Reply::set_get_hook)             |
 /// | `map`, `filter`, `join`, `reduce` | [`map`](Reply::map), [`filter`](Reply::filter), [`join`](Reply::join), [`reduce`](Reply::reduce) / [`fold`](Reply::fold) |
-/// | `pykka.get_all(fs, timeout)`   | [`get_all`](crate::get_all), [`get_all_timeout`](crate::get_all_timeout) |
+/// | `pykka.get_all(fs, timeout)`   | [`get_all`](crate::get_all), [`get_all_timeout`](crate::get_all_timeout); of different types: [`zip`](Reply::zip), [`join!`](crate::join) |
 /// | (none; Pykka #69)              | [`is_ready`](Reply::is_ready)                      |
 /// | `await future`                 | `reply.await` (truly non-blocking)                 |
 ///
@@ -68,6 +69,17 @@ pub use combinators::{get_all, get_all_timeout};
 /// yet, get [`AskError::Taken`]. Take only from a reply you do not share (the one an
 /// [`ask_nonblocking`](crate::ActorRef::ask_nonblocking) just gave you, say). Errors
 /// are never taken: every getter sees them.
+///
+/// # Dropping a reply
+///
+/// Dropping a `Reply` (every clone of it) cancels nothing: the actor still handles the
+/// message, as in Pykka when a future is never `get()`. Only the answer is lost, a
+/// failure included (still logged at INFO), and the actor keeps running. To call for the
+/// effect alone, say so: [`Proxy::defer`](crate::Proxy::defer),
+/// [`deferred`](crate::Proxy::deferred) for a [`typed_proxy!`](crate::typed_proxy), or
+/// [`tell`](crate::ActorRef::tell) (a failure then stops the actor, as for any told
+/// message); `let _ = proxy.call(..)` does the same as dropping but trips clippy's
+/// `let_underscore_future`.
 ///
 /// # Who completes a reply
 ///
