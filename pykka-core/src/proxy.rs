@@ -160,7 +160,9 @@ impl<A: Actor, T: 'static> Proxy<A, T> {
     ///
     /// # Errors
     ///
-    /// [`AskError::Dead`] if the actor is dead or stops first.
+    /// [`AskError::Dead`] if the actor is dead or stops first; [`AskError::Deadlock`]
+    /// (and nothing is sent) if the caller is the actor itself or waiting would close an
+    /// [ask cycle](crate::debug#ask-cycles).
     pub fn set_field<V, F>(&self, f: F, value: V) -> Result<(), AskError>
     where
         V: Send + 'static,
@@ -169,6 +171,8 @@ impl<A: Actor, T: 'static> Proxy<A, T> {
         if !self.actor_ref.is_alive() {
             return Err(AskError::Dead(self.not_found()));
         }
+        // As a blocking ask: a write that could never be waited for is not sent.
+        self.actor_ref.meta().origin.refuse_wait()?;
         self.call_with(move |t, _| {
             *f(t) = value;
             Ok(())
