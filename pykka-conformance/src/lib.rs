@@ -3,7 +3,8 @@
 //!
 //! Every case is an ordinary generic function, `pub fn case_name<R: Runtime>(rt: R)`,
 //! in a module that mirrors one of Pykka's test files ([`actor`], [`actor_ref`],
-//! [`future`], [`registry`], [`logging`], [`proxy`]), plus [`faults`] (behaviours
+//! [`future`], [`registry`], [`logging`], [`proxy`]), plus [`roles`] (one actor
+//! subscribed to several event types), [`faults`] (behaviours
 //! Pykka does not test, and misuse), [`edges`] (promises at the edges: panics and
 //! deadlines around replies) and [`stress`] (races and blocking chains). A case
 //! panics when the runtime breaks the contract; every wait in it is bounded, so a
@@ -59,6 +60,7 @@ pub mod future;
 pub mod logging;
 pub mod proxy;
 pub mod registry;
+pub mod roles;
 pub mod stress;
 pub mod support;
 
@@ -231,6 +233,9 @@ macro_rules! __pykka_suite_cases {
         $m!(registry::broadcast_sends_message_to_all_actors_if_no_target);
         $m!(registry::broadcast_sends_message_to_all_actors_of_given_class);
         $m!(registry::broadcast_sends_message_to_all_actors_of_given_class_name);
+        $m!(roles::one_actor_plays_several_listener_roles);
+        $m!(roles::subscriptions_end_when_the_actor_stops_or_fails);
+        $m!(roles::recipient_tells_like_tell);
         $m!(logging::unexpected_messages_are_logged);
         $m!(logging::exception_is_logged_when_returned_to_caller);
         $m!(logging::exception_is_logged_when_returned_to_caller_of_a_proxy_call);

@@ -72,12 +72,15 @@ mod error;
 mod event;
 mod failure;
 mod proxy;
+mod recipient;
 mod registry;
 mod reply;
 pub mod rt;
 mod runtime;
 mod sleep;
 mod sync;
+#[cfg(test)]
+mod test_refs;
 #[cfg(test)]
 mod test_wakers;
 mod typed_proxy;
@@ -92,7 +95,8 @@ pub use error::{
 pub use event::Event;
 pub use failure::{Failure, FailureError};
 pub use proxy::Proxy;
-pub use registry::ActorRegistry;
+pub use recipient::Recipient;
+pub use registry::{ActorRegistry, NotRegisteredError};
 pub use reply::{Reply, get_all, get_all_timeout};
 pub use runtime::Runtime;
 pub use sleep::{sleep, sleep_until};
