@@ -2,10 +2,12 @@
 
 use std::fmt;
 use std::ops::ControlFlow;
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::Ordering;
 
 use crate::error::AskError;
+// Quiet under `quiet_caught_panics`, like every panic pykka catches.
+use crate::quiet::catch_unwind;
 use crate::reply::Completer;
 use crate::rt::context;
 use crate::{Actor, ActorRef, Context, Failure};

@@ -46,6 +46,10 @@
 //! | INFO  | `Exception returned from {actor} to caller: {failure}`: a failure went to an asker |
 //! | DEBUG | `Registered {actor}`, `Starting {actor}`, `Unregistered {actor}` (or `… (not found in registry)`), `Stopped {actor}` |
 //!
+//! A panic that pykka catches is logged as a failure, and Rust's panic hook prints it
+//! too (with a backtrace under `RUST_BACKTRACE`); [`quiet_caught_panics`] keeps the
+//! hook quiet for those panics only.
+//!
 //! # Verification
 //!
 //! Every backend runs the conformance suite of the
@@ -72,6 +76,7 @@ mod error;
 mod event;
 mod failure;
 mod proxy;
+mod quiet;
 mod recipient;
 mod registry;
 mod reply;
@@ -95,6 +100,7 @@ pub use error::{
 pub use event::Event;
 pub use failure::{Failure, FailureError};
 pub use proxy::Proxy;
+pub use quiet::quiet_caught_panics;
 pub use recipient::Recipient;
 pub use registry::{ActorRegistry, NotRegisteredError};
 pub use reply::{Reply, get_all, get_all_timeout};
