@@ -13,21 +13,34 @@ use std::panic::{self, PanicHookInfo};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use pykka_core::{Actor, ActorRegistry, AskError, Context, Failure};
+use pykka_core::{Actor, ActorRef, ActorRegistry, AskError, Context, Failure};
 use pykka_green::GreenRuntime;
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Waits (parking its coroutine), then panics with the message it was asked.
-struct WaitThenPanic;
+/// Answers at once.
+struct Echo;
+
+impl Actor for Echo {
+    type Message = String;
+    type Reply = String;
+
+    fn on_receive(&mut self, message: String, _: &Context<Self>) -> Result<String, Failure> {
+        Ok(message)
+    }
+}
+
+/// Waits for its peer's answer (parking its coroutine, which the answer wakes maybe on
+/// the other worker), then panics with the message it was asked.
+struct WaitThenPanic(ActorRef<Echo>);
 
 impl Actor for WaitThenPanic {
     type Message = String;
     type Reply = ();
 
     fn on_receive(&mut self, message: String, _: &Context<Self>) -> Result<(), Failure> {
-        pykka_core::sleep(Duration::from_millis(1));
-        panic!("{message}")
+        let echoed = self.0.ask_timeout(message, TIMEOUT)?;
+        panic!("{echoed}")
     }
 }
 
@@ -60,14 +73,16 @@ fn actor_panics_after_a_move_stay_quiet_and_plain_coroutine_panics_do_not() {
 
     let rt = common::build(GreenRuntime::builder().worker_threads(2)).unwrap();
     let registry = ActorRegistry::new();
+    let echo = registry.start(&rt, Echo).unwrap();
     let actors: Vec<_> = (0..8)
-        .map(|_| registry.start(&rt, WaitThenPanic).unwrap())
+        .map(|_| registry.start(&rt, WaitThenPanic(echo.clone())).unwrap())
         .collect();
 
     const ROUNDS: usize = 25;
     let plain = may::go!(move || {
         for round in 0..ROUNDS {
-            pykka_core::sleep(Duration::from_millis(1));
+            // Back of the run queue: the other worker may steal the coroutine.
+            may::coroutine::yield_now();
             let caught = panic::catch_unwind(|| panic!("plain {round}"));
             assert!(caught.is_err());
         }
@@ -88,7 +103,7 @@ fn actor_panics_after_a_move_stay_quiet_and_plain_coroutine_panics_do_not() {
     plain.join().unwrap();
     assert_eq!(
         registry.stop_all_timeout(TIMEOUT).unwrap().len(),
-        actors.len()
+        actors.len() + 1
     );
 
     let printed = printed.lock().unwrap().clone();
