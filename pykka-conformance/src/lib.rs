@@ -240,6 +240,7 @@ macro_rules! __pykka_suite_cases {
         $m!(roles::recipient_tells_like_tell);
         $m!(quiet::caught_panics_are_quiet_and_others_are_not);
         $m!(logging::unexpected_messages_are_logged);
+        $m!(logging::unexpected_messages_are_logged_with_the_message_if_shown);
         $m!(logging::exception_is_logged_when_returned_to_caller);
         $m!(logging::exception_is_logged_when_returned_to_caller_of_a_proxy_call);
         $m!(logging::exception_is_logged_when_not_reply_requested);

@@ -42,7 +42,7 @@
 //! | level | message |
 //! |-------|---------|
 //! | ERROR | `Unhandled exception in {actor}: {failure}`: a told message, `on_start`, `on_stop` or `on_failure` failed |
-//! | WARNING | `Unexpected message received by {actor}` (the default `on_receive`) |
+//! | WARNING | `Unexpected message received by {actor}` (the default `on_receive`), `…: {message}` where [`Actor::describe_message`] shows it |
 //! | INFO  | `Exception returned from {actor} to caller: {failure}`: a failure went to an asker |
 //! | DEBUG | `Registered {actor}`, `Starting {actor}`, `Unregistered {actor}` (or `… (not found in registry)`), `Stopped {actor}` |
 //!
@@ -91,7 +91,7 @@ mod test_wakers;
 mod typed_proxy;
 mod waiters;
 
-pub use actor::{Actor, Context};
+pub use actor::{Actor, Context, describe_debug};
 pub use actor_ref::ActorRef;
 pub use any_ref::AnyActorRef;
 pub use error::{
