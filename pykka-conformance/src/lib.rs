@@ -249,6 +249,7 @@ macro_rules! __pykka_suite_cases {
         $m!(logging::exception_in_on_stop_is_logged);
         $m!(logging::exception_in_on_failure_is_logged);
         $m!(logging::lifecycle_is_logged_at_debug);
+        $m!(logging::dropped_queued_messages_are_logged_at_debug);
         $m!(proxy::eq_to_self);
         $m!(proxy::is_hashable);
         $m!(proxy::eq_to_another_proxy_for_same_actor_and_attr_path);

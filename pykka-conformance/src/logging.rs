@@ -22,7 +22,7 @@ use log::Level;
 use crate::support::{
     Cmd, Events, Fault, Faults, Fixture, Plain, Probe, TIMEOUT, Target, log_capture, wait_for,
 };
-use pykka_core::{Actor, AskError, Runtime};
+use pykka_core::{Actor, AskError, DeadKind, Event, Runtime};
 
 /// §2.5.2: the default `on_receive` logs one WARNING.
 pub fn unexpected_messages_are_logged<R: Runtime>(rt: R) {
@@ -214,6 +214,34 @@ pub fn exception_in_on_failure_is_logged<R: Runtime>(rt: R) {
         records[1].message,
         format!("Unhandled exception in {actor}: on_failure failed")
     );
+}
+
+/// Issue 12 item 7: what an actor's end leaves in its inbox is dropped (asks fail) and
+/// reported at DEBUG, by kind.
+pub fn dropped_queued_messages_are_logged_at_debug<R: Runtime>(rt: R) {
+    let capture = log_capture();
+    let fx = Fixture::new(rt);
+    let events = Events::new();
+    let actor = fx.start(Probe::new(&events));
+    let release = Event::new();
+    actor.tell(Cmd::Wait(release.clone())).unwrap();
+    actor.tell(Cmd::Fail).unwrap();
+    actor.tell(Cmd::Ping).unwrap();
+    actor.tell(Cmd::Greetings).unwrap();
+    let asked = actor.ask_nonblocking(Cmd::Ping);
+    actor.proxy().unwrap().defer(|_| {}).unwrap();
+    release.set();
+    let result = asked.take_timeout(TIMEOUT);
+    assert!(
+        matches!(&result, Err(AskError::Dead(e)) if e.kind() == DeadKind::StoppedBeforeHandling),
+        "{result:?}"
+    );
+    let record = capture.wait_for_message(actor.urn(), Level::Debug, "Dropped");
+    assert_eq!(
+        record.message,
+        format!("Dropped 4 queued messages of {actor}: 2 tells, 1 ask, 1 call")
+    );
+    assert!(!events.greetings_was_received.is_set());
 }
 
 /// §1.14 E18: "Registered", "Starting", then on stop "Unregistered", "Stopped", all

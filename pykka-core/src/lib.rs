@@ -45,6 +45,7 @@
 //! | WARNING | `Unexpected message received by {actor}` (the default `on_receive`), `…: {message}` where [`Actor::describe_message`] shows it |
 //! | INFO  | `Exception returned from {actor} to caller: {failure}`: a failure went to an asker |
 //! | DEBUG | `Registered {actor}`, `Starting {actor}`, `Unregistered {actor}` (or `… (not found in registry)`), `Stopped {actor}` |
+//! | DEBUG | `Dropped 3 queued messages of {actor}: 2 tells, 1 call`: the actor's end (a stop, a failure) left messages unhandled; the asks among them fail with [`ActorDeadError`] |
 //!
 //! A panic that pykka catches is logged as a failure, and Rust's panic hook prints it
 //! too (with a backtrace under `RUST_BACKTRACE`); [`quiet_caught_panics`] keeps the

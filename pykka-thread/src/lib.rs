@@ -145,6 +145,10 @@ impl<M: Send + 'static> RecvBlocking<M> for ThreadReceiver<M> {
     fn recv(&mut self, _after_outside_ask: bool) -> Option<M> {
         self.0.recv().ok()
     }
+
+    fn next_queued(&mut self) -> Option<M> {
+        self.0.try_recv().ok()
+    }
 }
 
 impl Runtime for ThreadRuntime {
