@@ -13,7 +13,7 @@
 //! - Pykka's `BaseException` (three DEBUG records, "Stopping all actors") maps to a
 //!   panic, which is an ordinary failure: one ERROR record with the panic's message.
 //! - The unexpected-message WARNING prints the message only where the actor shows it
-//!   ([`Actor::describe_message`](pykka_core::Actor::describe_message); messages need
+//!   (`Actor::describe_message`; messages need
 //!   not be `Debug`).
 //! - Extra: the DEBUG lifecycle records and their order (§1.14 E18).
 

@@ -1,82 +1,7 @@
 //! [`Recipient`]: a reference to an actor erased to one message type, so that one
 //! actor can play several listener roles.
 //!
-//! [`ActorRegistry::broadcast`](crate::ActorRegistry::broadcast) reaches the actors
-//! whose [`Actor::Message`] is exactly the broadcast type, so an actor listens to one
-//! kind of event that way. Pykka's listeners are classes (`AudioListener`,
-//! `BackendListener`, …) and an actor may inherit from several; in pykka an actor
-//! plays several roles through recipients:
-//!
-//! 1. its message type accepts each event type (`impl From<AudioEvent> for Msg`, or
-//!    a closure given to [`ActorRef::recipient_with`]), or a proxy routes each event
-//!    to a method ([`Proxy::recipient`]);
-//! 2. it subscribes to each event type in its registry
-//!    ([`Context::subscribe`], or [`ActorRegistry::subscribe`](crate::ActorRegistry::subscribe)
-//!    with any recipient), for instance in `on_start`;
-//! 3. whoever emits an event calls
-//!    [`ActorRegistry::broadcast_event`](crate::ActorRegistry::broadcast_event), which
-//!    tells it to every subscriber of that event type, whatever their message types.
-//!
-//! A subscription ends when its actor unregisters (it stops or fails), or with
-//! [`ActorRegistry::unsubscribe`](crate::ActorRegistry::unsubscribe).
-//!
-//! # Examples
-//!
-//! One actor, two listener roles:
-//!
-//! ```
-//! use std::time::Duration;
-//! use pykka_core::{Actor, ActorRegistry, Context, Failure};
-//!
-//! // Two listener roles: the events of each.
-//! #[derive(Clone)]
-//! enum AudioEvent { StreamChanged(String) }
-//! #[derive(Clone)]
-//! enum MixerEvent { VolumeChanged(u8) }
-//!
-//! enum CoreMsg { Audio(AudioEvent), Mixer(MixerEvent), Seen }
-//! impl From<AudioEvent> for CoreMsg { fn from(e: AudioEvent) -> Self { CoreMsg::Audio(e) } }
-//! impl From<MixerEvent> for CoreMsg { fn from(e: MixerEvent) -> Self { CoreMsg::Mixer(e) } }
-//!
-//! #[derive(Default)]
-//! struct Core { seen: Vec<String> }
-//!
-//! impl Actor for Core {
-//!     type Message = CoreMsg;
-//!     type Reply = Vec<String>;
-//!
-//!     fn on_start(&mut self, ctx: &Context<Self>) -> Result<(), Failure> {
-//!         ctx.subscribe::<AudioEvent>()?;
-//!         ctx.subscribe::<MixerEvent>()?;
-//!         Ok(())
-//!     }
-//!
-//!     fn on_receive(&mut self, msg: CoreMsg, _: &Context<Self>) -> Result<Vec<String>, Failure> {
-//!         match msg {
-//!             CoreMsg::Audio(AudioEvent::StreamChanged(uri)) => self.seen.push(uri),
-//!             CoreMsg::Mixer(MixerEvent::VolumeChanged(v)) => self.seen.push(v.to_string()),
-//!             CoreMsg::Seen => {}
-//!         }
-//!         Ok(self.seen.clone())
-//!     }
-//! }
-//!
-//! let rt = pykka_thread::ThreadRuntime::default();
-//! let registry = ActorRegistry::new();
-//! let core = registry.start(&rt, Core::default()).unwrap();
-//! // `on_start` runs in the actor's context, after `start` returned: once the actor
-//! // answered something, its subscriptions are in place.
-//! let timeout = Duration::from_secs(5);
-//! assert!(core.ask_timeout(CoreMsg::Seen, timeout).unwrap().is_empty());
-//! assert_eq!(registry.broadcast_event(AudioEvent::StreamChanged("uri".into())), 1);
-//! assert_eq!(registry.broadcast_event(MixerEvent::VolumeChanged(80)), 1);
-//! assert_eq!(
-//!     core.ask_timeout(CoreMsg::Seen, timeout).unwrap(),
-//!     ["uri", "80"],
-//! );
-//! core.stop();
-//! assert_eq!(registry.broadcast_event(MixerEvent::VolumeChanged(0)), 0); // unsubscribed
-//! ```
+//! The pattern, one actor in several listener roles, is documented on [`Recipient`].
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -191,8 +116,7 @@ impl<A: Actor, T: 'static, E: Send + 'static> Deliver<E> for Deferred<A, T, E> {
 }
 
 /// A reference to an actor that takes messages of type `E`, whatever the actor's own
-/// message type: what lets one actor play several listener roles (see the [module
-/// docs](self) for the pattern with [`ActorRegistry::broadcast_event`](crate::ActorRegistry::broadcast_event)).
+/// message type: what lets one actor play several listener roles.
 ///
 /// Made from an [`ActorRef`] with a conversion of `E` into the actor's message
 /// ([`ActorRef::recipient`] for `A::Message: From<E>`, [`ActorRef::recipient_with`]
@@ -204,6 +128,83 @@ impl<A: Actor, T: 'static, E: Send + 'static> Deliver<E> for Deferred<A, T, E> {
 ///
 /// Cheap to clone, `Send` and `Sync`; displayed and debugged like the actor's
 /// [`ActorRef`] (`Name (urn:uuid:…)`, `<Recipient for Name (urn:uuid:…)>`).
+///
+/// # One actor, several listener roles
+///
+/// [`ActorRegistry::broadcast`](crate::ActorRegistry::broadcast) reaches the actors
+/// whose [`Actor::Message`] is exactly the broadcast type, so an actor listens to one
+/// kind of event that way. Pykka's listeners are classes (`AudioListener`,
+/// `BackendListener`, …) and an actor may inherit from several; in pykka an actor
+/// plays several roles through recipients:
+///
+/// 1. its message type accepts each event type (`impl From<AudioEvent> for Msg`, or
+///    a closure given to [`ActorRef::recipient_with`]), or a proxy routes each event
+///    to a method ([`Proxy::recipient`]);
+/// 2. it subscribes to each event type in its registry
+///    ([`Context::subscribe`], or [`ActorRegistry::subscribe`](crate::ActorRegistry::subscribe)
+///    with any recipient), for instance in `on_start`;
+/// 3. whoever emits an event calls
+///    [`ActorRegistry::broadcast_event`](crate::ActorRegistry::broadcast_event), which
+///    tells it to every subscriber of that event type, whatever their message types.
+///
+/// A subscription ends when its actor unregisters (it stops or fails), or with
+/// [`ActorRegistry::unsubscribe`](crate::ActorRegistry::unsubscribe).
+///
+/// For example, one actor in two listener roles:
+///
+/// ```
+/// use std::time::Duration;
+/// use pykka_core::{Actor, ActorRegistry, Context, Failure};
+///
+/// // Two listener roles: the events of each.
+/// #[derive(Clone)]
+/// enum AudioEvent { StreamChanged(String) }
+/// #[derive(Clone)]
+/// enum MixerEvent { VolumeChanged(u8) }
+///
+/// enum CoreMsg { Audio(AudioEvent), Mixer(MixerEvent), Seen }
+/// impl From<AudioEvent> for CoreMsg { fn from(e: AudioEvent) -> Self { CoreMsg::Audio(e) } }
+/// impl From<MixerEvent> for CoreMsg { fn from(e: MixerEvent) -> Self { CoreMsg::Mixer(e) } }
+///
+/// #[derive(Default)]
+/// struct Core { seen: Vec<String> }
+///
+/// impl Actor for Core {
+///     type Message = CoreMsg;
+///     type Reply = Vec<String>;
+///
+///     fn on_start(&mut self, ctx: &Context<Self>) -> Result<(), Failure> {
+///         ctx.subscribe::<AudioEvent>()?;
+///         ctx.subscribe::<MixerEvent>()?;
+///         Ok(())
+///     }
+///
+///     fn on_receive(&mut self, msg: CoreMsg, _: &Context<Self>) -> Result<Vec<String>, Failure> {
+///         match msg {
+///             CoreMsg::Audio(AudioEvent::StreamChanged(uri)) => self.seen.push(uri),
+///             CoreMsg::Mixer(MixerEvent::VolumeChanged(v)) => self.seen.push(v.to_string()),
+///             CoreMsg::Seen => {}
+///         }
+///         Ok(self.seen.clone())
+///     }
+/// }
+///
+/// let rt = pykka_thread::ThreadRuntime::default();
+/// let registry = ActorRegistry::new();
+/// let core = registry.start(&rt, Core::default()).unwrap();
+/// // `on_start` runs in the actor's context, after `start` returned: once the actor
+/// // answered something, its subscriptions are in place.
+/// let timeout = Duration::from_secs(5);
+/// assert!(core.ask_timeout(CoreMsg::Seen, timeout).unwrap().is_empty());
+/// assert_eq!(registry.broadcast_event(AudioEvent::StreamChanged("uri".into())), 1);
+/// assert_eq!(registry.broadcast_event(MixerEvent::VolumeChanged(80)), 1);
+/// assert_eq!(
+///     core.ask_timeout(CoreMsg::Seen, timeout).unwrap(),
+///     ["uri", "80"],
+/// );
+/// core.stop();
+/// assert_eq!(registry.broadcast_event(MixerEvent::VolumeChanged(0)), 0); // unsubscribed
+/// ```
 ///
 /// # Examples
 ///
