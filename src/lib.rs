@@ -49,6 +49,13 @@
 //! Libraries should depend on `pykka-core` (or on `pykka` with
 //! `default-features = false`) and be generic over `R: Runtime`; only applications
 //! pick a backend.
+//!
+//! # Guides
+//!
+//! Each backend module carries its backend's guide (what an actor is there, how to
+//! block in a handler, the runtime's knobs); [`guide`] is a porter's guide from Pykka
+//! (sibling controllers, actors that start actors, several listener roles, ordering
+//! between actors, timeouts).
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc(test(attr(deny(warnings))))]
@@ -98,6 +105,10 @@ pub mod tokio {
     // pages are the backend crate's, whose links resolve there.
     #[doc(no_inline)]
     pub use pykka_tokio::{CurrentThreadError, TokioContext, TokioRuntime, TokioRuntimeBuilder};
+}
+
+pub mod guide {
+    #![doc = include_str!("../docs/porting.md")]
 }
 
 cfg_if::cfg_if! {
