@@ -331,6 +331,24 @@ impl<A: Actor> ActorLoop<A> {
     }
 }
 
+impl<A: Actor> Drop for ActorLoop<A> {
+    fn drop(&mut self) {
+        if self.phase != Phase::Done && self.ctx.actor_ref().is_alive() {
+            self.mark_dead();
+            log::debug!(target: "pykka", "Stopped {} (its loop ended without a stop)", self.label());
+        }
+    }
+}
+
+impl<A: Actor> fmt::Debug for ActorLoop<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ActorLoop")
+            .field("name", &self.name())
+            .field("phase", &self.phase)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The messages an actor's end left unhandled, by kind (stop requests are answered,
 /// not dropped).
 #[derive(Debug, Default)]
@@ -381,23 +399,5 @@ mod dropped_tests {
             some.describe(),
             pair("3 queued messages", "2 tells, 1 call")
         );
-    }
-}
-
-impl<A: Actor> Drop for ActorLoop<A> {
-    fn drop(&mut self) {
-        if self.phase != Phase::Done && self.ctx.actor_ref().is_alive() {
-            self.mark_dead();
-            log::debug!(target: "pykka", "Stopped {} (its loop ended without a stop)", self.label());
-        }
-    }
-}
-
-impl<A: Actor> fmt::Debug for ActorLoop<A> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ActorLoop")
-            .field("name", &self.name())
-            .field("phase", &self.phase)
-            .finish_non_exhaustive()
     }
 }

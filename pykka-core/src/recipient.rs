@@ -81,10 +81,13 @@ fn receive<A: Actor>(
     }
 }
 
+/// What a proxy recipient runs on its target with each event.
+type OnTarget<T, E> = Arc<dyn Fn(&mut T, E) + Send + Sync>;
+
 /// A recipient made from a proxy and a closure run on its target.
 struct Deferred<A: Actor, T: 'static, E> {
     proxy: Proxy<A, T>,
-    f: Arc<dyn Fn(&mut T, E) + Send + Sync>,
+    f: OnTarget<T, E>,
 }
 
 impl<A: Actor, T: 'static, E: Send + 'static> Deliver<E> for Deferred<A, T, E> {
