@@ -3,7 +3,8 @@
 //!
 //! This crate holds every piece of the semantics: [`Actor`] and its lifecycle hooks,
 //! [`ActorRef`] with `tell`/`ask`/`stop`, [`Reply`] (Pykka's `Future`), [`Proxy`],
-//! [`ActorRegistry`], [`Event`], and the logging. It is generic over a [`Runtime`]
+//! [`ActorRegistry`] (with event subscriptions through [`Recipient`]s), [`Event`], and
+//! the logging. It is generic over a [`Runtime`]
 //! that supplies inboxes and runs actor loops; the backends are `pykka-thread` (OS
 //! threads), `pykka-green` (may coroutines) and `pykka-smol` (the smol executor).
 //!
