@@ -79,6 +79,9 @@ fn actor_panics_after_a_move_stay_quiet_and_plain_coroutine_panics_do_not() {
         .collect();
 
     const ROUNDS: usize = 25;
+    // `go!` spawns with may's `unsafe` spawn; this coroutine keeps GreenRuntime::new's
+    // contract too: it holds no thread-bound state across its yields (its panics are
+    // caught before the next one).
     let plain = may::go!(move || {
         for round in 0..ROUNDS {
             // Back of the run queue: the other worker may steal the coroutine.
