@@ -49,47 +49,66 @@
 //! Libraries should depend on `pykka-core` (or on `pykka` with
 //! `default-features = false`) and be generic over `R: Runtime`; only applications
 //! pick a backend.
+//!
+//! # Guides
+//!
+//! Each backend module carries its backend's guide (what an actor is there, how to
+//! block in a handler, the runtime's knobs); [`guide`] is a porter's guide from Pykka
+//! (sibling controllers, actors that start actors, several listener roles, ordering
+//! between actors, timeouts).
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc(test(attr(deny(warnings))))]
 
 pub use pykka_core::*;
 
-/// The OS-thread backend (feature `thread`): see [`pykka_thread`].
 #[cfg(feature = "thread")]
 #[cfg_attr(docsrs, doc(cfg(feature = "thread")))]
 pub mod thread {
+    // Inner, so that the guide's links resolve inside this module, as in the crate.
+    #![doc = include_str!("../pykka-thread/src/guide.md")]
+
     // Not inlined: the items' pages are the backend crate's, whose links resolve there.
     #[doc(no_inline)]
     pub use pykka_thread::{ThreadReceiver, ThreadRuntime, ThreadRuntimeBuilder, ThreadSender};
 }
 
-/// The may-coroutine backend (feature `green`): see [`pykka_green`].
 #[cfg(feature = "green")]
 #[cfg_attr(docsrs, doc(cfg(feature = "green")))]
 pub mod green {
+    // Inner, so that the guide's links resolve inside this module, as in the crate.
+    #![doc = include_str!("../pykka-green/src/guide.md")]
+
     // Not inlined: the items' pages are the backend crate's, whose links resolve there.
     #[doc(no_inline)]
     pub use pykka_green::*;
 }
 
-/// The smol-executor backend (feature `smol`): see [`pykka_smol`].
 #[cfg(feature = "smol")]
 #[cfg_attr(docsrs, doc(cfg(feature = "smol")))]
 pub mod smol {
+    // Inner, so that the guide's links resolve inside this module, as in the crate.
+    #![doc = include_str!("../pykka-smol/src/guide.md")]
+
     // Not inlined: the items' pages are the backend crate's, whose links resolve there.
     #[doc(no_inline)]
     pub use pykka_smol::*;
 }
 
-/// The tokio backend (feature `tokio`): see [`pykka_tokio`].
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio {
+    // Inner, so that the guide's links resolve inside this module, as in the crate.
+    #![doc = include_str!("../pykka-tokio/src/guide.md")]
+
     // Not the `tokio` crate itself (`pykka_tokio::tokio`), and not inlined: the items'
     // pages are the backend crate's, whose links resolve there.
     #[doc(no_inline)]
     pub use pykka_tokio::{CurrentThreadError, TokioContext, TokioRuntime, TokioRuntimeBuilder};
+}
+
+pub mod guide {
+    #![doc = include_str!("../docs/porting.md")]
 }
 
 cfg_if::cfg_if! {

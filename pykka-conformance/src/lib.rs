@@ -4,7 +4,8 @@
 //! Every case is an ordinary generic function, `pub fn case_name<R: Runtime>(rt: R)`,
 //! in a module that mirrors one of Pykka's test files ([`actor`], [`actor_ref`],
 //! [`future`], [`registry`], [`logging`], [`proxy`]), plus [`cycles`] (ask cycles and
-//! the debug snapshot), [`faults`] (behaviours
+//! the debug snapshot), [`roles`] (one actor subscribed to several event types),
+//! [`quiet`] (the panic hook under `quiet_caught_panics`), [`faults`] (behaviours
 //! Pykka does not test, and misuse), [`edges`] (promises at the edges: panics and
 //! deadlines around replies) and [`stress`] (races and blocking chains). A case
 //! panics when the runtime breaks the contract; every wait in it is bounded, so a
@@ -60,7 +61,9 @@ pub mod faults;
 pub mod future;
 pub mod logging;
 pub mod proxy;
+pub mod quiet;
 pub mod registry;
+pub mod roles;
 pub mod stress;
 pub mod support;
 
@@ -238,7 +241,12 @@ macro_rules! __pykka_suite_cases {
         $m!(registry::broadcast_sends_message_to_all_actors_if_no_target);
         $m!(registry::broadcast_sends_message_to_all_actors_of_given_class);
         $m!(registry::broadcast_sends_message_to_all_actors_of_given_class_name);
+        $m!(roles::one_actor_plays_several_listener_roles);
+        $m!(roles::subscriptions_end_when_the_actor_stops_or_fails);
+        $m!(roles::recipient_tells_like_tell);
+        $m!(quiet::caught_panics_are_quiet_and_others_are_not);
         $m!(logging::unexpected_messages_are_logged);
+        $m!(logging::unexpected_messages_are_logged_with_the_message_if_shown);
         $m!(logging::exception_is_logged_when_returned_to_caller);
         $m!(logging::exception_is_logged_when_returned_to_caller_of_a_proxy_call);
         $m!(logging::exception_is_logged_when_not_reply_requested);
@@ -247,6 +255,7 @@ macro_rules! __pykka_suite_cases {
         $m!(logging::exception_in_on_stop_is_logged);
         $m!(logging::exception_in_on_failure_is_logged);
         $m!(logging::lifecycle_is_logged_at_debug);
+        $m!(logging::dropped_queued_messages_are_logged_at_debug);
         $m!(proxy::eq_to_self);
         $m!(proxy::is_hashable);
         $m!(proxy::eq_to_another_proxy_for_same_actor_and_attr_path);

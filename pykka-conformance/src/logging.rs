@@ -12,8 +12,9 @@
 //!   installed, the `log` crate drops records silently.
 //! - Pykka's `BaseException` (three DEBUG records, "Stopping all actors") maps to a
 //!   panic, which is an ordinary failure: one ERROR record with the panic's message.
-//! - The unexpected-message WARNING does not print the message (messages need not be
-//!   `Debug`).
+//! - The unexpected-message WARNING prints the message only where the actor shows it
+//!   (`Actor::describe_message`; messages need
+//!   not be `Debug`).
 //! - Extra: the DEBUG lifecycle records and their order (§1.14 E18).
 
 use log::Level;
@@ -21,7 +22,7 @@ use log::Level;
 use crate::support::{
     Cmd, Events, Fault, Faults, Fixture, Plain, Probe, TIMEOUT, Target, log_capture, wait_for,
 };
-use pykka_core::{AskError, Runtime};
+use pykka_core::{Actor, AskError, DeadKind, Event, Runtime};
 
 /// §2.5.2: the default `on_receive` logs one WARNING.
 pub fn unexpected_messages_are_logged<R: Runtime>(rt: R) {
@@ -40,6 +41,47 @@ pub fn unexpected_messages_are_logged<R: Runtime>(rt: R) {
         format!("Unexpected message received by {actor}")
     );
     assert_eq!(records[0].target, "pykka");
+}
+
+/// An actor that shows its messages in the unexpected-message WARNING.
+#[derive(Debug)]
+pub struct Shown;
+
+/// The messages of [`Shown`].
+#[derive(Debug)]
+pub enum ShownMsg {
+    /// A message nobody handles.
+    Volume(u8),
+}
+
+impl Actor for Shown {
+    type Message = ShownMsg;
+    type Reply = ();
+
+    fn describe_message(message: &ShownMsg) -> Option<String> {
+        pykka_core::describe_debug(message)
+    }
+}
+
+/// Pykka's WARNING with the message, where the actor shows its messages (a told one
+/// and an asked one).
+pub fn unexpected_messages_are_logged_with_the_message_if_shown<R: Runtime>(rt: R) {
+    let capture = log_capture();
+    let fx = Fixture::new(rt);
+    let actor = fx.start(Shown);
+    actor.tell(ShownMsg::Volume(7)).unwrap();
+    let result = actor.ask_timeout(ShownMsg::Volume(8), TIMEOUT);
+    assert!(
+        matches!(&result, Err(AskError::Failed(f)) if f.is_unexpected_message()),
+        "{result:?}"
+    );
+    let records = capture.wait_for(actor.urn(), Level::Warn, 2);
+    let messages: Vec<_> = records.into_iter().map(|r| r.message).collect();
+    assert_eq!(
+        messages,
+        [7, 8].map(|v| format!("Unexpected message received by {actor}: Volume({v})"))
+    );
+    assert!(actor.is_alive());
 }
 
 /// §2.5.3: a failure returned to an asker is logged once at INFO.
@@ -172,6 +214,34 @@ pub fn exception_in_on_failure_is_logged<R: Runtime>(rt: R) {
         records[1].message,
         format!("Unhandled exception in {actor}: on_failure failed")
     );
+}
+
+/// Issue 12 item 7: what an actor's end leaves in its inbox is dropped (asks fail) and
+/// reported at DEBUG, by kind.
+pub fn dropped_queued_messages_are_logged_at_debug<R: Runtime>(rt: R) {
+    let capture = log_capture();
+    let fx = Fixture::new(rt);
+    let events = Events::new();
+    let actor = fx.start(Probe::new(&events));
+    let release = Event::new();
+    actor.tell(Cmd::Wait(release.clone())).unwrap();
+    actor.tell(Cmd::Fail).unwrap();
+    actor.tell(Cmd::Ping).unwrap();
+    actor.tell(Cmd::Greetings).unwrap();
+    let asked = actor.ask_nonblocking(Cmd::Ping);
+    actor.proxy().unwrap().defer(|_| {}).unwrap();
+    release.set();
+    let result = asked.take_timeout(TIMEOUT);
+    assert!(
+        matches!(&result, Err(AskError::Dead(e)) if e.kind() == DeadKind::StoppedBeforeHandling),
+        "{result:?}"
+    );
+    let record = capture.wait_for_message(actor.urn(), Level::Debug, "Dropped");
+    assert_eq!(
+        record.message,
+        format!("Dropped 4 queued messages of {actor}: 2 tells, 1 ask, 1 call")
+    );
+    assert!(!events.greetings_was_received.is_set());
 }
 
 /// §1.14 E18: "Registered", "Starting", then on stop "Unregistered", "Stopped", all

@@ -627,6 +627,31 @@ impl LogCapture {
     }
 }
 
+impl LogCapture {
+    /// Waits (at most [`TIMEOUT`]) until a record at `level` that mentions `urn`
+    /// starts with `prefix`, and returns it; fails the case on timeout.
+    pub fn wait_for_message(&self, urn: &str, level: log::Level, prefix: &str) -> Record {
+        let deadline = Instant::now() + TIMEOUT;
+        let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            let found = Self::select(&records, urn, level);
+            if let Some(record) = found.iter().find(|r| r.message.starts_with(prefix)) {
+                return record.clone();
+            }
+            let now = Instant::now();
+            assert!(
+                now < deadline,
+                "timed out waiting for a {level} record about {urn} starting with {prefix:?}: {found:?}"
+            );
+            records = self
+                .added
+                .wait_timeout(records, deadline - now)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+}
+
 /// The process's log capture, installed (with the maximum level) on first use.
 ///
 /// # Panics

@@ -22,8 +22,9 @@ use crate::{
 /// | `on_receive` of a **tell** (or a proxy `defer`) | ERROR log; the actor is unregistered and stopped, then `on_failure` runs; `on_stop` does not; asks still queued fail with [`ActorDeadError`] |
 /// | `on_stop`, `on_failure`            | ERROR log; the actor is stopped anyway                              |
 ///
-/// The default `on_receive` logs a WARNING ("Unexpected message received by …") and
-/// answers an ask with [`Failure::unexpected_message`]; it does not stop the actor.
+/// The default `on_receive` logs a WARNING ("Unexpected message received by …", with
+/// the message if [`describe_message`](Actor::describe_message) shows it) and answers
+/// an ask with [`Failure::unexpected_message`]; it does not stop the actor.
 ///
 /// # Examples
 ///
@@ -111,9 +112,47 @@ pub trait Actor: Send + Sized + 'static {
         message: Self::Message,
         ctx: &Context<Self>,
     ) -> Result<Self::Reply, Failure> {
-        let _ = message;
-        log::warn!(target: "pykka", "Unexpected message received by {}", ctx.actor_ref());
+        // Described only if the record is logged: the description may cost.
+        if log::log_enabled!(target: "pykka", log::Level::Warn) {
+            match Self::describe_message(&message) {
+                Some(shown) => log::warn!(
+                    target: "pykka",
+                    "Unexpected message received by {}: {shown}",
+                    ctx.actor_ref()
+                ),
+                None => {
+                    log::warn!(target: "pykka", "Unexpected message received by {}", ctx.actor_ref());
+                }
+            }
+        }
         Err(Failure::unexpected_message(Self::name()))
+    }
+
+    /// How the default [`on_receive`](Actor::on_receive) shows an unexpected message in
+    /// its WARNING, "Unexpected message received by {actor}: {message}" (Pykka's
+    /// record); `None`, the default, leaves the message out, as messages need not be
+    /// `Debug`. For a `Debug` message type, one line opts in:
+    ///
+    /// ```
+    /// use pykka_core::{Actor, describe_debug};
+    ///
+    /// #[derive(Debug)]
+    /// enum Msg { Play, Pause }
+    /// struct Player;
+    /// impl Actor for Player {
+    ///     type Message = Msg;
+    ///     type Reply = ();
+    ///     fn describe_message(message: &Msg) -> Option<String> { describe_debug(message) }
+    /// }
+    ///
+    /// assert_eq!(Player::describe_message(&Msg::Pause).as_deref(), Some("Pause"));
+    /// # let _ = Msg::Play;
+    /// ```
+    ///
+    /// It runs only when the record is logged.
+    fn describe_message(message: &Self::Message) -> Option<String> {
+        let _ = message;
+        None
     }
 
     /// The actor's name in logs, errors and thread names: by default the type's name
@@ -135,6 +174,16 @@ pub trait Actor: Send + Sized + 'static {
     fn start<R: Runtime>(self, runtime: &R) -> Result<ActorRef<Self>, StartError> {
         ActorRegistry::global().start(runtime, self)
     }
+}
+
+/// A message's `Debug` text, for [`Actor::describe_message`]: the one line that puts
+/// an unexpected message into the default `on_receive`'s WARNING.
+///
+/// ```
+/// assert_eq!(pykka_core::describe_debug(&Some(3)).as_deref(), Some("Some(3)"));
+/// ```
+pub fn describe_debug<M: std::fmt::Debug>(message: &M) -> Option<String> {
+    Some(format!("{message:?}"))
 }
 
 /// `a::b::Name<c::D>` -> `Name`. One pass over bytes: it runs on every actor start, and
@@ -254,7 +303,30 @@ impl<A: Actor> std::fmt::Debug for Context<A> {
 
 #[cfg(test)]
 mod tests {
-    use super::short_type_name;
+    use super::{describe_debug, short_type_name};
+    use crate::Actor;
+
+    struct Silent;
+    impl Actor for Silent {
+        type Message = u8;
+        type Reply = ();
+    }
+
+    struct Shown;
+    impl Actor for Shown {
+        type Message = u8;
+        type Reply = ();
+        fn describe_message(message: &u8) -> Option<String> {
+            describe_debug(message)
+        }
+    }
+
+    #[test]
+    fn messages_are_described_only_where_the_actor_opts_in() {
+        assert_eq!(Silent::describe_message(&7), None);
+        assert_eq!(Shown::describe_message(&7).as_deref(), Some("7"));
+        assert_eq!(describe_debug(&"a").as_deref(), Some("\"a\""));
+    }
 
     #[test]
     fn short_type_names() {

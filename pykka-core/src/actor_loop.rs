@@ -2,11 +2,13 @@
 
 use std::fmt;
 use std::ops::ControlFlow;
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::Ordering;
 
 use crate::debug::{MessageKind, Tracker};
 use crate::error::AskError;
+// Quiet under `quiet_caught_panics`, like every panic pykka catches.
+use crate::quiet::catch_unwind;
 use crate::reply::Completer;
 use crate::rt::context;
 use crate::{Actor, ActorRef, Context, Failure};
@@ -317,6 +319,7 @@ impl<A: Actor> ActorLoop<A> {
         mut self,
         mut inbox: I,
         mut recv: impl FnMut(&mut I, bool) -> Option<Envelope<A>>,
+        mut next_queued: impl FnMut(&mut I) -> Option<Envelope<A>>,
     ) {
         if self.start().is_continue() {
             // The loop holds its thread (or coroutine) until it ends, so nothing else
@@ -334,8 +337,30 @@ impl<A: Actor> ActorLoop<A> {
             }
             self.leave();
         }
+        self.drop_queued(|| next_queued(&mut inbox));
         drop(inbox);
         drop(self);
+    }
+
+    /// At the loop's end, before the inbox closes: drops what is still queued (as the
+    /// closing would: asks fail, stop requests answer), reporting it at DEBUG. Does
+    /// nothing unless that record is logged, leaving it all to the closing.
+    pub(crate) fn drop_queued(&self, mut next: impl FnMut() -> Option<Envelope<A>>) {
+        if !log::log_enabled!(target: "pykka", log::Level::Debug) {
+            return;
+        }
+        let mut dropped = Dropped::default();
+        while let Some(Envelope(msg)) = next() {
+            match msg {
+                Msg::Tell(_) => dropped.tells += 1,
+                Msg::Ask(..) => dropped.asks += 1,
+                Msg::Call(_) => dropped.calls += 1,
+                Msg::Stop(_) => {}
+            }
+        }
+        if let Some((total, kinds)) = dropped.describe() {
+            log::debug!(target: "pykka", "Dropped {total} of {}: {kinds}", self.label());
+        }
     }
 }
 
@@ -354,5 +379,58 @@ impl<A: Actor> fmt::Debug for ActorLoop<A> {
             .field("name", &self.name())
             .field("phase", &self.phase)
             .finish_non_exhaustive()
+    }
+}
+
+/// The messages an actor's end left unhandled, by kind (stop requests are answered,
+/// not dropped).
+#[derive(Debug, Default)]
+struct Dropped {
+    tells: usize,
+    asks: usize,
+    calls: usize,
+}
+
+impl Dropped {
+    /// `("3 queued messages", "2 tells, 1 call")`, or `None` if nothing was dropped.
+    fn describe(&self) -> Option<(String, String)> {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let total = self.tells + self.asks + self.calls;
+        let kinds: Vec<_> = [
+            (self.tells, "tell"),
+            (self.asks, "ask"),
+            (self.calls, "call"),
+        ]
+        .into_iter()
+        .filter(|&(n, _)| n > 0)
+        .map(|(n, word)| plural(n, word))
+        .collect();
+        (total > 0).then(|| (plural(total, "queued message"), kinds.join(", ")))
+    }
+}
+
+#[cfg(test)]
+mod dropped_tests {
+    use super::Dropped;
+
+    #[test]
+    fn dropped_messages_are_counted_by_kind() {
+        assert_eq!(Dropped::default().describe(), None);
+        let one = Dropped {
+            tells: 0,
+            asks: 1,
+            calls: 0,
+        };
+        let pair = |a: &str, b: &str| Some((a.to_string(), b.to_string()));
+        assert_eq!(one.describe(), pair("1 queued message", "1 ask"));
+        let some = Dropped {
+            tells: 2,
+            asks: 0,
+            calls: 1,
+        };
+        assert_eq!(
+            some.describe(),
+            pair("3 queued messages", "2 tells, 1 call")
+        );
     }
 }

@@ -30,6 +30,13 @@ pub trait RecvBlocking<M>: Send + 'static {
     /// backend may then look at its empty inbox for a moment before it parks; that
     /// policy (whether, how long, how to yield meanwhile) is the backend's own.
     fn recv(&mut self, after_outside_ask: bool) -> Option<M>;
+
+    /// A message already queued, without waiting; `None` when none is. Core calls it
+    /// when the actor's loop ended, to report (at DEBUG) what the end leaves unhandled.
+    /// The default says `None`: such a backend's actors report nothing.
+    fn next_queued(&mut self) -> Option<M> {
+        None
+    }
 }
 
 /// The receiving half of an inbox, awaited by a task.
@@ -37,6 +44,11 @@ pub trait RecvAsync<M>: Send + 'static {
     /// The next message; `None` once every sender is gone and nothing is queued.
     /// `after_outside_ask` as for [`RecvBlocking::recv`].
     fn recv_async(&mut self, after_outside_ask: bool) -> impl Future<Output = Option<M>> + Send;
+
+    /// As [`RecvBlocking::next_queued`].
+    fn next_queued(&mut self) -> Option<M> {
+        None
+    }
 }
 
 /// One actor, with its inbox: what [`Runtime::spawn`] gets. Run it with
@@ -75,7 +87,7 @@ impl<A: Actor, R: Runtime> ActorTask<A, R> {
         R::Receiver<Envelope<A>>: RecvBlocking<Envelope<A>>,
     {
         let ActorTask { inbox, actor_loop } = self;
-        actor_loop.run_blocking(inbox, RecvBlocking::recv);
+        actor_loop.run_blocking(inbox, RecvBlocking::recv, RecvBlocking::next_queued);
     }
 
     /// Runs the actor to its end as a task: awaits each message, and yields to the
@@ -105,6 +117,7 @@ impl<A: Actor, R: Runtime> ActorTask<A, R> {
                 }
             }
         }
+        actor_loop.drop_queued(|| RecvAsync::next_queued(&mut inbox));
         drop(inbox);
         drop(actor_loop);
     }

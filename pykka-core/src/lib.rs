@@ -3,7 +3,8 @@
 //!
 //! This crate holds every piece of the semantics: [`Actor`] and its lifecycle hooks,
 //! [`ActorRef`] with `tell`/`ask`/`stop`, [`Reply`] (Pykka's `Future`), [`Proxy`],
-//! [`ActorRegistry`], [`Event`], and the logging. It is generic over a [`Runtime`]
+//! [`ActorRegistry`] (with event subscriptions through [`Recipient`]s), [`Event`], and
+//! the logging. It is generic over a [`Runtime`]
 //! that supplies inboxes and runs actor loops; the backends are `pykka-thread` (OS
 //! threads), `pykka-green` (may coroutines) and `pykka-smol` (the smol executor).
 //!
@@ -42,9 +43,14 @@
 //! | level | message |
 //! |-------|---------|
 //! | ERROR | `Unhandled exception in {actor}: {failure}`: a told message, `on_start`, `on_stop` or `on_failure` failed |
-//! | WARNING | `Unexpected message received by {actor}` (the default `on_receive`) |
+//! | WARNING | `Unexpected message received by {actor}` (the default `on_receive`), `…: {message}` where [`Actor::describe_message`] shows it |
 //! | INFO  | `Exception returned from {actor} to caller: {failure}`: a failure went to an asker |
 //! | DEBUG | `Registered {actor}`, `Starting {actor}`, `Unregistered {actor}` (or `… (not found in registry)`), `Stopped {actor}` |
+//! | DEBUG | `Dropped 3 queued messages of {actor}: 2 tells, 1 call`: the actor's end (a stop, a failure) left messages unhandled; the asks among them fail with [`ActorDeadError`] |
+//!
+//! A panic that pykka catches is logged as a failure, and Rust's panic hook prints it
+//! too (with a backtrace under `RUST_BACKTRACE`); [`quiet_caught_panics`] keeps the
+//! hook quiet for those panics only.
 //!
 //! # Deadlocks and debugging
 //!
@@ -82,6 +88,8 @@ mod error;
 mod event;
 mod failure;
 mod proxy;
+mod quiet;
+mod recipient;
 mod registry;
 mod reply;
 pub mod rt;
@@ -89,11 +97,13 @@ mod runtime;
 mod sleep;
 mod sync;
 #[cfg(test)]
+mod test_refs;
+#[cfg(test)]
 mod test_wakers;
 mod typed_proxy;
 mod waiters;
 
-pub use actor::{Actor, Context};
+pub use actor::{Actor, Context, describe_debug};
 pub use actor_ref::ActorRef;
 pub use any_ref::AnyActorRef;
 pub use error::{
@@ -102,7 +112,9 @@ pub use error::{
 pub use event::Event;
 pub use failure::{Failure, FailureError};
 pub use proxy::Proxy;
-pub use registry::ActorRegistry;
+pub use quiet::quiet_caught_panics;
+pub use recipient::Recipient;
+pub use registry::{ActorRegistry, NotRegisteredError};
 pub use reply::{Reply, get_all, get_all_timeout};
 pub use runtime::Runtime;
 pub use sleep::{sleep, sleep_until};

@@ -15,6 +15,10 @@ use crate::rt::context;
 use crate::waiters::deadline_after;
 use crate::{Actor, ActorRef, AnyActorRef, Context, Reply, Runtime};
 
+mod subscriptions;
+
+pub use subscriptions::NotRegisteredError;
+
 /// The actors that are running, in start order: Pykka's `ActorRegistry`.
 ///
 /// Pykka has one process-wide registry; pykka has that too,
@@ -56,6 +60,7 @@ struct Inner {
     next_seq: u64,
     by_seq: BTreeMap<u64, AnyActorRef>,
     seq_of: HashMap<u64, u64>,
+    subscriptions: subscriptions::Subscriptions,
 }
 
 static NEXT_ACTOR_ID: AtomicU64 = AtomicU64::new(0);
@@ -139,13 +144,15 @@ impl ActorRegistry {
     /// "Unregistered … (not found in registry)" at DEBUG.
     pub fn unregister(&self, actor: impl Into<AnyActorRef>) {
         let actor = actor.into();
-        let removed = {
+        let (removed, unsubscribed) = {
             let mut inner = self.lock();
-            match inner.seq_of.remove(&actor.meta().id) {
+            let removed = match inner.seq_of.remove(&actor.meta().id) {
                 Some(seq) => inner.by_seq.remove(&seq),
                 None => None,
-            }
+            };
+            (removed, inner.subscriptions.remove_actor(actor.meta().id))
         };
+        drop(unsubscribed);
         // The registry's reference is dropped here, outside the lock: it may be the
         // last one, and dropping an actor's last reference drops its inbox's sender
         // (which wakes the actor), so no other lock is taken under this one.

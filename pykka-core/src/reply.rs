@@ -19,7 +19,10 @@ mod zip;
 
 use std::fmt;
 use std::future::Future;
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::panic::AssertUnwindSafe;
+
+// Quiet under `quiet_caught_panics`, like every panic pykka catches.
+use crate::quiet::catch_unwind;
 use std::pin::Pin;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};

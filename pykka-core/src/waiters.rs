@@ -5,7 +5,10 @@
 //! (a timed-out wait, a dropped future) removes its entry, so that many waits on
 //! something that never happens cost neither quadratic time nor unbounded memory.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::panic::AssertUnwindSafe;
+
+// Quiet under `quiet_caught_panics`, like every panic pykka catches.
+use crate::quiet::catch_unwind;
 use std::task::Waker;
 use std::time::{Duration, Instant};
 

@@ -71,6 +71,10 @@ impl<M: Send + 'static> RecvBlocking<M> for GreenReceiver<M> {
         }
         self.0.recv()
     }
+
+    fn next_queued(&mut self) -> Option<M> {
+        self.0.try_recv().ok()
+    }
 }
 
 impl<M> fmt::Debug for GreenReceiver<M> {

@@ -93,6 +93,10 @@ impl<M: Send + 'static> RecvAsync<M> for SmolReceiver<M> {
     fn recv_async(&mut self, after_outside_ask: bool) -> impl Future<Output = Option<M>> + Send {
         self.recv(after_outside_ask)
     }
+
+    fn next_queued(&mut self) -> Option<M> {
+        self.rx.try_recv().ok()
+    }
 }
 
 impl<M: Send + 'static> SmolReceiver<M> {

@@ -1,48 +1,7 @@
-//! The OS-thread backend of pykka: every actor runs on its own OS thread, with a
-//! crossbeam-channel inbox. Pykka's `ThreadingActor`.
-//!
-//! # When to choose it
-//!
-//! It is the default and the simplest: a handler may block on anything (files,
-//! sockets, locks, other actors' replies) without affecting other actors, and every
-//! debugger and profiler understands it. Its costs are those of threads: about a
-//! thread's stack of memory per actor (reserved, mostly not resident), and a kernel
-//! context switch per message that wakes an idle actor. Thousands of actors are fine;
-//! hundreds of thousands are not (use `pykka-green` or `pykka-smol`).
-//!
-//! # Knobs
-//!
-//! [`ThreadRuntime::builder`] sets the stack size of actor threads and a prefix for
-//! their names (`Prefix-TypeName-N`; by default Pykka's `TypeName-N`).
-//!
-//! # Daemon threads
-//!
-//! Pykka's `use_daemon_thread` decides whether an actor's thread keeps the Python
-//! process alive. A Rust process ends when `main` returns, whatever other threads are
-//! running, so every actor thread here is what Python calls a daemon thread: stop your
-//! actors (for example with [`ActorRegistry::stop_all`](pykka_core::ActorRegistry::stop_all))
-//! before `main` returns if their `on_stop` must run.
-//!
-//! # Example
-//!
-//! ```
-//! use pykka_core::{Actor, Context, Failure};
-//! use pykka_thread::ThreadRuntime;
-//!
-//! struct Doubler;
-//! impl Actor for Doubler {
-//!     type Message = u32;
-//!     type Reply = u32;
-//!     fn on_receive(&mut self, n: u32, _: &Context<Self>) -> Result<u32, Failure> {
-//!         Ok(2 * n)
-//!     }
-//! }
-//!
-//! let rt = ThreadRuntime::builder().stack_size(256 * 1024).build();
-//! let doubler = Doubler.start(&rt).unwrap();
-//! assert_eq!(doubler.ask(21).unwrap(), 42);
-//! doubler.stop();
-//! ```
+// The crate's docs are its guide, a markdown file shared with the `pykka` facade's
+// `pykka::thread` module, so that users of the facade read it too. Its links are written
+// to resolve in both places.
+#![doc = include_str!("guide.md")]
 #![forbid(unsafe_code)]
 
 use std::io;
@@ -148,6 +107,10 @@ impl<M: Send + 'static> RecvBlocking<M> for ThreadReceiver<M> {
     /// A thread actor blocks in its receive: it never looks before it parks.
     fn recv(&mut self, _after_outside_ask: bool) -> Option<M> {
         self.0.recv().ok()
+    }
+
+    fn next_queued(&mut self) -> Option<M> {
+        self.0.try_recv().ok()
     }
 }
 

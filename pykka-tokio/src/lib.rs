@@ -1,56 +1,7 @@
-//! The tokio backend of pykka: every actor is a task on a
-//! [tokio](https://docs.rs/tokio) multi-thread runtime, with core's
-//! [`mailbox`] as its inbox.
-//!
-//! Built like a third party would build a backend: only through pykka-core's public
-//! implementor API ([`pykka_core::rt`]), so it is also the proof that this API is
-//! enough.
-//!
-//! # When to choose it
-//!
-//! When your application already runs on tokio: actors then live on the same runtime as
-//! your async code, which can `ask` them and `.await` the [`Reply`](pykka_core::Reply)
-//! without blocking a thread. Otherwise `pykka-smol` is lighter and `pykka-thread`
-//! simpler.
-//!
-//! # Blocking in a handler
-//!
-//! Handlers are synchronous and may block in pykka's waits (`ask`, `reply.get()`,
-//! `event.wait()`, a blocking `stop`). On a tokio worker such a wait goes through
-//! [`tokio::task::block_in_place`]: the worker hands its other tasks to another thread
-//! before this one parks, so the runtime keeps running whatever the handler waits for.
-//! Each handler blocked at the same moment holds one thread of tokio's blocking pool
-//! (`max_blocking_threads`, 512 by default in tokio). Waits that do not go through pykka
-//! (`std::thread::sleep`, blocking I/O) hold their worker, as in any tokio task.
-//!
-//! A current-thread runtime cannot hand a worker on: [`TokioRuntime::from_handle`]
-//! refuses one with [`CurrentThreadError`].
-//!
-//! # Example
-//!
-//! ```
-//! use pykka_core::{Actor, Context, Failure};
-//! use pykka_tokio::TokioRuntime;
-//!
-//! struct Doubler;
-//! impl Actor for Doubler {
-//!     type Message = u32;
-//!     type Reply = u32;
-//!     fn on_receive(&mut self, n: u32, _: &Context<Self>) -> Result<u32, Failure> {
-//!         Ok(2 * n)
-//!     }
-//! }
-//!
-//! let rt = TokioRuntime::builder().worker_threads(2).build().unwrap();
-//! let doubler = Doubler.start(&rt).unwrap();
-//! assert_eq!(doubler.ask(21).unwrap(), 42);
-//!
-//! // The same, from async code on the runtime, without blocking a thread:
-//! let asker = doubler.clone();
-//! let answer = rt.handle().block_on(async move { asker.ask_nonblocking(4).await });
-//! assert_eq!(answer.unwrap(), 8);
-//! doubler.stop();
-//! ```
+// The crate's docs are its guide, a markdown file shared with the `pykka` facade's
+// `pykka::tokio` module, so that users of the facade read it too. Its links are written
+// to resolve in both places.
+#![doc = include_str!("guide.md")]
 #![forbid(unsafe_code)]
 
 mod context;

@@ -474,12 +474,20 @@ impl<M: Send + 'static> crate::rt::RecvBlocking<M> for MailboxReceiver<M> {
     fn recv(&mut self, _after_outside_ask: bool) -> Option<M> {
         MailboxReceiver::recv(self)
     }
+
+    fn next_queued(&mut self) -> Option<M> {
+        MailboxReceiver::try_recv(self).ok()
+    }
 }
 
 /// Receives without looking before it waits (`after_outside_ask` is ignored).
 impl<M: Send + 'static> crate::rt::RecvAsync<M> for MailboxReceiver<M> {
     fn recv_async(&mut self, _after_outside_ask: bool) -> impl Future<Output = Option<M>> + Send {
         poll_fn(|cx| self.poll_recv(cx))
+    }
+
+    fn next_queued(&mut self) -> Option<M> {
+        MailboxReceiver::try_recv(self).ok()
     }
 }
 
