@@ -33,7 +33,8 @@ struct DeadlockActorB {
 impl DeadlockActorA {
     fn foo(&mut self, b: Proxy<DeadlockActorB>) -> Result<String, Failure> {
         println!("this is foo calling bar");
-        Ok(b.try_call(|b| b.bar()).take_timeout(Duration::from_secs(10))?)
+        Ok(b.try_call(|b| b.bar())
+            .take_timeout(Duration::from_secs(10))?)
     }
 }
 

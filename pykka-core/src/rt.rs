@@ -19,6 +19,7 @@
 pub mod context;
 pub mod mailbox;
 pub mod park;
+pub mod timer;
 
 pub use crate::actor_loop::Envelope;
 pub use crate::actor_task::{ActorTask, RecvAsync, RecvBlocking};

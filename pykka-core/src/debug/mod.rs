@@ -187,12 +187,14 @@ impl Tracker {
         self.parker = Some(parker);
     }
 
+    #[inline]
     fn set(&self, phase: Phase, kind: u64) {
         if let Some(slot) = self.slot {
             slot.set_word(self.count << 5 | kind << 3 | phase as u64);
         }
     }
 
+    #[inline]
     fn stamp_now(&self) {
         if let Some(slot) = self.slot {
             if records_times() {
@@ -211,6 +213,7 @@ impl Tracker {
     }
 
     /// A message starts.
+    #[inline]
     pub(crate) fn begin(&mut self, kind: MessageKind) {
         self.count += 1;
         self.set(Phase::Handling, kind as u64);
@@ -218,6 +221,7 @@ impl Tracker {
     }
 
     /// The message is done; the actor waits for the next.
+    #[inline]
     pub(crate) fn end(&self) {
         self.set(Phase::Idle, 0);
     }

@@ -10,6 +10,7 @@
 //! calling context's backend (see [`context`](super::context)). A plain OS thread (the
 //! default) parks with [`std::thread::park_timeout`].
 
+use std::convert::Infallible;
 use std::fmt;
 
 use std::sync::Arc;
@@ -254,11 +255,41 @@ pub(crate) enum Waited<T> {
 /// Before it first parks, the wait is published for the debug helpers as a wait for
 /// `what`; a wait for an actor's reply that would close an ask cycle is refused then.
 pub(crate) fn wait_until_hinted<T>(
-    mut poll: impl FnMut(&mut TaskContext<'_>) -> Poll<T>,
+    poll: impl FnMut(&mut TaskContext<'_>) -> Poll<T>,
     ready: impl Fn() -> bool,
     deadline: Option<Instant>,
     what: Waiting<'_>,
 ) -> Waited<T> {
+    if matches!(what, Waiting::Inbox) {
+        // An actor idle on its inbox: nothing to publish, and the hottest wait of all.
+        return match wait_loop(poll, ready, deadline, |_| Ok::<(), Infallible>(())) {
+            Ok(Some(v)) => Waited::Ready(v),
+            Ok(None) => Waited::TimedOut,
+        };
+    }
+    // Ends the published wait when the wait ends, however it ends.
+    let mut published: Option<debug::WaitGuard> = None;
+    let before_park = |parker: &Parker| {
+        if published.is_none() {
+            published = Some(debug::begin_wait(parker, what)?);
+        }
+        Ok(())
+    };
+    match wait_loop(poll, ready, deadline, before_park) {
+        Ok(Some(v)) => Waited::Ready(v),
+        Ok(None) => Waited::TimedOut,
+        Err(deadlock) => Waited::Deadlock(deadlock),
+    }
+}
+
+/// The spin-yield-park loop: `None` when the deadline passed; `before_park` runs before
+/// every park and can end the wait with its error.
+fn wait_loop<T, E>(
+    mut poll: impl FnMut(&mut TaskContext<'_>) -> Poll<T>,
+    ready: impl Fn() -> bool,
+    deadline: Option<Instant>,
+    mut before_park: impl FnMut(&Parker) -> Result<(), E>,
+) -> Result<Option<T>, E> {
     let parker = Parker::current();
     let mut cx = TaskContext::from_waker(parker.waker());
     let mut spins = 0;
@@ -269,17 +300,15 @@ pub(crate) fn wait_until_hinted<T>(
         }
     }
     let mut must_poll = true;
-    // Ends the published wait when the wait ends, however it ends.
-    let mut published: Option<debug::WaitGuard> = None;
     loop {
         if must_poll {
             if let Poll::Ready(v) = poll(&mut cx) {
-                return Waited::Ready(v);
+                return Ok(Some(v));
             }
         }
         if let Some(d) = deadline {
             if Instant::now() >= d {
-                return Waited::TimedOut;
+                return Ok(None);
             }
         }
         // Waking a parked OS thread costs the kernel tens of microseconds on a small
@@ -299,12 +328,7 @@ pub(crate) fn wait_until_hinted<T>(
             must_poll = ready();
             continue;
         }
-        if published.is_none() {
-            match debug::begin_wait(&parker, what) {
-                Ok(guard) => published = Some(guard),
-                Err(deadlock) => return Waited::Deadlock(deadlock),
-            }
-        }
+        before_park(&parker)?;
         parker.park(deadline);
         must_poll = true;
     }
