@@ -115,7 +115,7 @@ fn run<R: Runtime>(runtime: R) {
         let b_proxy = b.proxy().expect("alive");
 
         println!("starting the deadlock...");
-        let foo = a.proxy().expect("alive").try_call(move |a| a.foo(b_proxy));
+        let foo_reply = a.proxy().expect("alive").try_call(move |a| a.foo(b_proxy));
         // Wait until A really waits for B (the snapshot says so), then look.
         let b_label = b.to_string();
         for _ in 0..10_000 {
@@ -133,7 +133,7 @@ fn run<R: Runtime>(runtime: R) {
         raise();
 
         busy.set();
-        match foo.take_timeout(Duration::from_secs(10)) {
+        match foo_reply.take_timeout(Duration::from_secs(10)) {
             Ok(answer) => println!("foo returned: {answer}"),
             Err(e) => println!("foo failed: {e}"),
         }

@@ -1,11 +1,11 @@
-//! Ask cycles and the debug snapshot (pykka's [`debug`](pykka_core::debug)): a wait
+//! Ask cycles and the debug snapshot (pykka's [`debug`]): a wait
 //! that would close a cycle of actors waiting for each other fails at once with
 //! [`AskError::Deadlock`] naming the cycle, the message that would have closed it is
 //! not delivered, and nothing that is not a cycle is ever refused. The cases in
 //! [`cross`] run the cycles across two runtimes (see [`cross_suite!`](crate::cross_suite)).
 //!
 //! A case that must see a wait in place before it goes on polls
-//! [`debug::snapshot`](pykka_core::debug::snapshot) until the wait shows (bounded by
+//! [`debug::snapshot`] until the wait shows (bounded by
 //! [`TIMEOUT`]): the wait is the condition, not a guess at how long it takes.
 
 use std::time::{Duration, Instant};
