@@ -15,6 +15,7 @@
 //! | [`mailbox`] | a ready-made inbox with the closing rule |
 //! | [`context::WaitContext`] | implements it: how its contexts wait ([`Runtime::Context`](crate::Runtime::Context)) |
 //! | [`park`] | [`park::Park`] and [`park::Parker`], the waiting primitive a [`context::WaitContext`] hands out |
+//! | [`timer`] | one thread that runs callbacks at deadlines, for a park whose own timeout cannot be trusted (green's) |
 
 pub mod context;
 pub mod mailbox;
