@@ -354,6 +354,8 @@ pub fn reply_set_by_hand_is_not_a_cycle<R: Runtime>(rt: R) {
 /// The snapshot names every actor with its backend, shows who waits for whom and for
 /// what, counts queued and handled messages, and lists plain threads blocked in waits.
 pub fn snapshot_shows_states_waits_and_threads<R: Runtime>(rt: R) {
+    // Message counts are kept while times are recorded.
+    debug::record_times(true);
     let fx = Fixture::new(rt);
     let (a, b) = (fx.start(Node::default()), fx.start(Node::default()));
     let gate = Event::new();
@@ -422,7 +424,7 @@ pub fn snapshot_shows_states_waits_and_threads<R: Runtime>(rt: R) {
         ),
         "{text}"
     );
-    assert_eq!(sb.handled(), 1, "{text}");
+    assert_eq!(sb.handled(), Some(1), "{text}");
     assert!(
         text.contains(&a.to_string()) && text.contains("snapshot-waiter"),
         "{text}"
@@ -437,6 +439,23 @@ pub fn snapshot_shows_states_waits_and_threads<R: Runtime>(rt: R) {
         assert_eq!(r.take_timeout(TIMEOUT).unwrap(), "pong");
     }
     waiter.join().unwrap().unwrap();
+    // With nothing left to do, both show as idle.
+    for actor in [&a, &b] {
+        let until = Instant::now() + TIMEOUT;
+        loop {
+            let s = debug::snapshot();
+            let state = s
+                .actors()
+                .iter()
+                .find(|x| x.urn() == actor.urn())
+                .map(|x| x.state().clone());
+            if state == Some(ActorState::Idle) {
+                break;
+            }
+            assert!(Instant::now() < until, "{actor} never showed as idle:\n{s}");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
     // A stopped actor leaves the snapshot (once its loop has ended).
     a.stop();
     let until = Instant::now() + TIMEOUT;

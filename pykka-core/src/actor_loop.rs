@@ -166,7 +166,7 @@ impl<A: Actor> ActorLoop<A> {
         self.leave();
         match result {
             Ok(()) => {
-                self.tracker.end();
+                self.tracker.started();
                 ControlFlow::Continue(())
             }
             Err(failure) => {
@@ -221,7 +221,7 @@ impl<A: Actor> ActorLoop<A> {
 
     fn dispatch(&mut self, msg: Msg<A>) -> ControlFlow<()> {
         self.awaited_from_outside = false;
-        self.tracker.begin(match msg {
+        self.tracker.begin(|| match msg {
             Msg::Tell(_) => MessageKind::Tell,
             Msg::Ask(..) => MessageKind::Ask,
             Msg::Call(_) => MessageKind::Call,

@@ -165,6 +165,11 @@ impl<A: Actor> Cell<A> {
     pub(crate) fn queued(&self) -> Option<usize> {
         self.sender.queued()
     }
+
+    /// Whether the actor waits for its next message, if its backend can tell.
+    pub(crate) fn receiver_waits(&self) -> Option<bool> {
+        self.sender.receiver_waits()
+    }
 }
 
 impl<A: Actor, S> Cell<A, S> {

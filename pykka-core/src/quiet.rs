@@ -95,6 +95,7 @@ fn inside_region() -> bool {
 
 /// `std::panic::catch_unwind` for pykka's catching regions: the quiet hook, if
 /// installed, stays silent for a panic inside `f`.
+#[inline]
 pub(crate) fn catch_unwind<R>(f: impl FnOnce() -> R) -> Result<R, Box<dyn Any + Send>> {
     if !ENABLED.load(Ordering::Acquire) {
         return panic::catch_unwind(AssertUnwindSafe(f));

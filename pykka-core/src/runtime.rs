@@ -143,4 +143,12 @@ pub trait InboxSender<M>: Send + Sync + 'static {
     fn queued(&self) -> Option<usize> {
         None
     }
+
+    /// Whether the actor waits for its next message now (idle), for
+    /// [`debug::snapshot`](crate::debug::snapshot); `None` (the default) if the inbox
+    /// cannot tell. A backend whose inbox cannot tell may mark the wait instead (see
+    /// [`rt::park::waiting_for_messages`](crate::rt::park::waiting_for_messages)).
+    fn receiver_waits(&self) -> Option<bool> {
+        None
+    }
 }

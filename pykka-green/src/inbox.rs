@@ -33,6 +33,10 @@ impl<M: Send + 'static> InboxSender<M> for GreenSender<M> {
     fn queued(&self) -> Option<usize> {
         Some(self.0.queued())
     }
+
+    fn receiver_waits(&self) -> Option<bool> {
+        Some(self.0.receiver_waits())
+    }
 }
 
 impl<M> fmt::Debug for GreenSender<M> {

@@ -42,6 +42,10 @@ impl<M: Send + 'static> InboxSender<M> for SmolSender<M> {
     fn queued(&self) -> Option<usize> {
         Some(self.0.queued())
     }
+
+    fn receiver_waits(&self) -> Option<bool> {
+        Some(self.0.receiver_waits())
+    }
 }
 
 impl<M> fmt::Debug for SmolSender<M> {

@@ -8,8 +8,9 @@ use std::io;
 use std::sync::Arc;
 use std::thread;
 
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use pykka_core::rt::context::OsThread;
+use pykka_core::rt::park::waiting_for_messages;
 use pykka_core::rt::{ActorTask, InboxSender, RecvBlocking};
 use pykka_core::{Actor, Runtime};
 
@@ -106,7 +107,12 @@ pub struct ThreadReceiver<M>(Receiver<M>);
 impl<M: Send + 'static> RecvBlocking<M> for ThreadReceiver<M> {
     /// A thread actor blocks in its receive: it never looks before it parks.
     fn recv(&mut self, _after_outside_ask: bool) -> Option<M> {
-        self.0.recv().ok()
+        match self.0.try_recv() {
+            Ok(message) => Some(message),
+            Err(TryRecvError::Disconnected) => None,
+            // About to block: the debug snapshot shows the actor as idle meanwhile.
+            Err(TryRecvError::Empty) => waiting_for_messages(|| self.0.recv().ok()),
+        }
     }
 
     fn next_queued(&mut self) -> Option<M> {

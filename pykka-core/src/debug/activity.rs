@@ -29,14 +29,17 @@ impl ActivityRef {
         ActivityRef(u64::from(index) << 32 | u64::from(generation))
     }
 
+    #[inline]
     pub(crate) const fn from_bits(bits: u64) -> Self {
         ActivityRef(bits)
     }
 
+    #[inline]
     pub(crate) fn bits(self) -> u64 {
         self.0
     }
 
+    #[inline]
     pub(crate) fn is_none(self) -> bool {
         self.0 == 0
     }
@@ -86,8 +89,9 @@ pub(crate) struct Owner {
     pub(crate) origin: Arc<Origin>,
     /// The backend's [`Runtime::NAME`](crate::Runtime::NAME).
     pub(crate) runtime: &'static str,
-    /// The number of messages queued in the actor's inbox, if the backend can tell.
-    pub(crate) queued: Box<dyn Fn() -> Option<usize> + Send + Sync>,
+    /// The number of messages queued in the actor's inbox, and whether its receiver
+    /// waits for one, where the backend can tell.
+    pub(crate) inbox: Box<dyn Fn() -> (Option<usize>, Option<bool>) + Send + Sync>,
 }
 
 /// One actor's activity.
@@ -111,6 +115,7 @@ impl Activity {
     }
 
     /// Records the actor's phase at the start (or end) of a message.
+    #[inline]
     pub(crate) fn set_word(&self, word: u64) {
         self.busy.0.word.store(word, Ordering::Relaxed);
     }
@@ -263,11 +268,13 @@ thread_local! {
 
 /// Marks the calling thread as running a hook of the actor owning `activity`; returns
 /// the previous mark.
+#[inline]
 pub(crate) fn enter_thread(activity: ActivityRef) -> u64 {
     CURRENT.with(|c| c.replace(activity.bits()))
 }
 
 /// Restores the mark [`enter_thread`] replaced.
+#[inline]
 pub(crate) fn leave_thread(previous: u64) {
     CURRENT.with(|c| c.set(previous));
 }

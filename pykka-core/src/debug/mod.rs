@@ -67,14 +67,16 @@
 //!
 //! # What it costs
 //!
-//! Each message costs its actor two stores to a cache line of its own; each wait that
-//! parks publishes a record in the waiter's own slot (a few stores) and, if it waits
-//! for an actor that is itself waiting, reads the chain. Plain threads and thread actors
-//! also stamp the time a wait started (they are about to park the OS thread, which costs
-//! far more). Coroutine and task actors (green, smol, tokio), whose waits and messages
-//! are cheaper than reading the clock, record times only after [`record_times`]`(true)`:
-//! until then a snapshot shows what they do but not since when. `benches/README.md` has
-//! the measurements.
+//! Nothing per message unless times are recorded: a snapshot tells an idle actor from a
+//! busy one by asking its inbox whether the receiver waits (core's mailbox, used by
+//! green, smol and tokio), or by a mark that the thread backend's receive publishes
+//! only when it is about to block. Each wait of a handler that parks publishes a record
+//! in the waiter's own slot (a few stores) and, if it waits for an actor that is itself
+//! waiting, reads the chain; a blocking `ask` first loads one word of its target's slot.
+//! Plain threads and thread actors also stamp the time a wait started (they are about to
+//! park an OS thread, which costs far more). With [`record_times`]`(true)` every message
+//! is stamped and counted too (a clock read per message), and every wait of coroutine
+//! and task actors is stamped. `benches/README.md` has the measurements.
 //!
 //! A snapshot is taken with no lock held across actors: each actor's state is read on
 //! its own, so two actors' states may be a moment apart.
@@ -114,6 +116,7 @@ pub fn record_times(enabled: bool) {
     RECORD_TIMES.store(enabled, Ordering::Relaxed);
 }
 
+#[inline]
 pub(crate) fn records_times() -> bool {
     RECORD_TIMES.load(Ordering::Relaxed)
 }
@@ -150,7 +153,10 @@ pub(crate) fn adopt<A: Actor, R: Runtime>(cell: &Arc<Cell<A>>) {
         Owner {
             origin,
             runtime: R::NAME,
-            queued: Box::new(move || weak.upgrade().and_then(|c| c.queued())),
+            inbox: Box::new(move || match weak.upgrade() {
+                Some(cell) => (cell.queued(), cell.receiver_waits()),
+                None => (None, None),
+            }),
         },
     );
 }
@@ -175,6 +181,7 @@ impl Tracker {
         }
     }
 
+    #[inline]
     pub(crate) fn activity(&self) -> ActivityRef {
         self.activity
     }
@@ -212,17 +219,28 @@ impl Tracker {
         self.stamp_now();
     }
 
-    /// A message starts.
+    /// A message starts. Recorded only while times are recorded: at every message
+    /// even two stores are a measurable part of a tell, and a snapshot can tell
+    /// idle from busy without them (see [`snapshot`]).
     #[inline]
-    pub(crate) fn begin(&mut self, kind: MessageKind) {
-        self.count += 1;
-        self.set(Phase::Handling, kind as u64);
-        self.stamp_now();
+    pub(crate) fn begin(&mut self, kind: impl FnOnce() -> MessageKind) {
+        if records_times() {
+            self.count += 1;
+            self.set(Phase::Handling, kind() as u64);
+            self.stamp_now();
+        }
     }
 
     /// The message is done; the actor waits for the next.
     #[inline]
     pub(crate) fn end(&self) {
+        if records_times() {
+            self.set(Phase::Idle, 0);
+        }
+    }
+
+    /// `on_start` finished.
+    pub(crate) fn started(&self) {
         self.set(Phase::Idle, 0);
     }
 
@@ -255,12 +273,15 @@ pub(crate) fn current_actor(parker: &Parker) -> ActivityRef {
     activity::current(|| parker.actor_mark())
 }
 
+/// Shows the calling actor as idle until the guard drops (see
+/// [`rt::park::waiting_for_messages`](crate::rt::park::waiting_for_messages)).
+pub(crate) fn idle_guard() -> WaitGuard {
+    wait_graph::publish_idle(current_actor(&Parker::current()))
+}
+
 /// Publishes the calling context's wait for `what` (called when the wait is about to
 /// park); refuses it if it would close an ask cycle.
 pub(crate) fn begin_wait(parker: &Parker, what: Waiting<'_>) -> Result<WaitGuard, DeadlockError> {
-    if matches!(what, Waiting::Inbox) {
-        return Ok(WaitGuard::None);
-    }
     wait_graph::publish(current_actor(parker), what, parker.spins())
 }
 

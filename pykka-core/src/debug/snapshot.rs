@@ -80,11 +80,11 @@ pub enum ActorState {
     Starting,
     /// Waiting for its next message.
     Idle,
-    /// Handling a message (the `handled`-th), since a known instant if times are
+    /// Busy handling a message. What kind and since when are known while times are
     /// recorded (see [`record_times`](super::record_times)).
     Handling {
         /// What kind of message.
-        message: MessageKind,
+        message: Option<MessageKind>,
         /// When it started.
         since: Option<Instant>,
     },
@@ -107,7 +107,7 @@ pub struct ActorStatus {
     runtime: &'static str,
     state: ActorState,
     queued: Option<usize>,
-    handled: u64,
+    handled: Option<u64>,
 }
 
 impl ActorStatus {
@@ -141,8 +141,9 @@ impl ActorStatus {
         self.queued
     }
 
-    /// Messages it has started to handle so far.
-    pub fn handled(&self) -> u64 {
+    /// Messages it has started to handle so far, counted while times are recorded
+    /// (see [`record_times`](super::record_times)).
+    pub fn handled(&self) -> Option<u64> {
         self.handled
     }
 }
@@ -238,9 +239,10 @@ impl Snapshot {
         match state {
             ActorState::Starting => "starting".to_owned(),
             ActorState::Idle => "idle".to_owned(),
-            ActorState::Handling { message, since } => {
-                format!("handling {}{}", message.article(), elapsed(since))
-            }
+            ActorState::Handling { message, since } => match message {
+                Some(m) => format!("handling {}{}", m.article(), elapsed(since)),
+                None => format!("handling a message{}", elapsed(since)),
+            },
             ActorState::Waiting { waiting_for, since } => {
                 format!("{waiting_for}{}", elapsed(since))
             }
@@ -271,8 +273,8 @@ impl Snapshot {
                     a.label,
                     a.runtime,
                     self.describe(&a.state),
-                    a.queued.map_or_else(|| "?".to_owned(), |n| n.to_string()),
-                    a.handled
+                    unknown(a.queued),
+                    unknown(a.handled)
                 )
             })
             .collect();
@@ -294,6 +296,10 @@ impl Snapshot {
     }
 }
 
+fn unknown<T: ToString>(value: Option<T>) -> String {
+    value.map_or_else(|| "?".to_owned(), |v| v.to_string())
+}
+
 pub(crate) fn cycle_text(cycle: &[Arc<str>]) -> String {
     let mut text = cycle.join(" -> ");
     if let Some(first) = cycle.first() {
@@ -313,8 +319,8 @@ impl fmt::Display for Snapshot {
                 [
                     a.label.to_string(),
                     a.runtime.to_owned(),
-                    a.queued.map_or_else(|| "?".to_owned(), |n| n.to_string()),
-                    a.handled.to_string(),
+                    unknown(a.queued),
+                    unknown(a.handled),
                     self.describe(&a.state),
                 ]
             })
@@ -376,44 +382,55 @@ pub(super) fn take() -> Snapshot {
     let mut edges: HashMap<ActivityRef, ActivityRef> = HashMap::new();
     let mut labels: HashMap<ActivityRef, Arc<str>> = HashMap::new();
     for (me, slot) in activity::live() {
-        let (origin, runtime, queued) = {
+        let (origin, runtime, (queued, receiver_waits)) = {
             let owner = slot.owner();
             let Some(owner) = owner.as_ref() else {
                 continue;
             };
-            (owner.origin.clone(), owner.runtime, (owner.queued)())
+            (owner.origin.clone(), owner.runtime, (owner.inbox)())
         };
         let word = slot.busy.0.word.load(Ordering::Relaxed);
         let Some(phase) = Phase::from_bits(word) else {
             continue;
         };
-        let busy_since = unstamp(slot.busy.0.since.load(Ordering::Relaxed));
-        let mut state = match phase {
-            Phase::Starting => ActorState::Starting,
-            Phase::Idle => ActorState::Idle,
-            Phase::Handling => ActorState::Handling {
-                message: MessageKind::from_bits(word >> 3),
-                since: busy_since,
+        let timed = super::records_times();
+        let since = unstamp(slot.busy.0.since.load(Ordering::Relaxed));
+        let mut state = match (phase, receiver_waits) {
+            (Phase::Starting, _) => ActorState::Starting,
+            (Phase::Stopping, _) => ActorState::Stopping,
+            (_, Some(true)) => ActorState::Idle,
+            // Messages are recorded only while times are.
+            (Phase::Idle, None) if timed => ActorState::Idle,
+            (Phase::Handling, _) if timed => ActorState::Handling {
+                message: Some(MessageKind::from_bits(word >> 3)),
+                since,
             },
-            Phase::Stopping => ActorState::Stopping,
+            _ => ActorState::Handling {
+                message: None,
+                since: None,
+            },
         };
         if let Some(record) = wait_graph::read(slot) {
             let target = ActivityRef::from_bits(record.target);
             let waiting_for = match WaitKind::from_bits(record.kind) {
+                Some(WaitKind::Inbox) => None,
                 Some(WaitKind::Actor) => {
                     edges.insert(me, target);
-                    match target_label(target) {
+                    Some(match target_label(target) {
                         Some(label) => WaitingFor::ReplyOf(label),
                         None => WaitingFor::Reply,
-                    }
+                    })
                 }
-                Some(WaitKind::Event) => WaitingFor::Event,
-                Some(WaitKind::Sleep) => WaitingFor::Sleep,
-                Some(WaitKind::Reply) | None => WaitingFor::Reply,
+                Some(WaitKind::Event) => Some(WaitingFor::Event),
+                Some(WaitKind::Sleep) => Some(WaitingFor::Sleep),
+                Some(WaitKind::Reply) | None => Some(WaitingFor::Reply),
             };
-            state = ActorState::Waiting {
-                waiting_for,
-                since: unstamp(record.since),
+            state = match waiting_for {
+                Some(waiting_for) => ActorState::Waiting {
+                    waiting_for,
+                    since: unstamp(record.since),
+                },
+                None => ActorState::Idle,
             };
         }
         let label = origin.label().clone();
@@ -424,7 +441,7 @@ pub(super) fn take() -> Snapshot {
             runtime,
             state,
             queued,
-            handled: word >> 5,
+            handled: timed.then_some(word >> 5),
         });
     }
     let threads = wait_graph::thread_waits()

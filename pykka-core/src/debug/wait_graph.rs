@@ -37,8 +37,6 @@ pub(crate) enum Waiting<'a> {
     Event,
     /// [`sleep`](crate::sleep).
     Sleep,
-    /// An actor's own inbox (idle, not a wait worth showing).
-    Inbox,
 }
 
 /// [`Waiting`] as stored in a record.
@@ -49,6 +47,8 @@ pub(crate) enum WaitKind {
     Reply = 2,
     Event = 3,
     Sleep = 4,
+    /// The actor's own inbox: idle (published only by backends whose inbox cannot tell).
+    Inbox = 5,
 }
 
 impl WaitKind {
@@ -58,21 +58,21 @@ impl WaitKind {
             2 => WaitKind::Reply,
             3 => WaitKind::Event,
             4 => WaitKind::Sleep,
+            5 => WaitKind::Inbox,
             _ => return None,
         })
     }
 }
 
-fn kind_and_target(what: Waiting<'_>) -> Option<(WaitKind, ActivityRef)> {
-    Some(match what {
+fn kind_and_target(what: Waiting<'_>) -> (WaitKind, ActivityRef) {
+    match what {
         Waiting::Reply(Some(origin)) if !origin.activity.is_none() => {
             (WaitKind::Actor, origin.activity)
         }
         Waiting::Reply(_) => (WaitKind::Reply, ActivityRef::NONE),
         Waiting::Event => (WaitKind::Event, ActivityRef::NONE),
         Waiting::Sleep => (WaitKind::Sleep, ActivityRef::NONE),
-        Waiting::Inbox => return None,
-    })
+    }
 }
 
 /// A published record, as read by one consistent look.
@@ -86,19 +86,28 @@ pub(crate) struct Published {
 
 /// Writes a record: sequence to 0, the fields, then the new id.
 pub(crate) fn write(slot: &Activity, record: Published) {
+    write_fields(slot, record);
+    slot.wait.0.id.store(record.id, Ordering::Release);
+}
+
+/// The first part of [`write`]: sequence to 0, then the fields.
+fn write_fields(slot: &Activity, record: Published) {
     let w = &slot.wait.0;
     w.id.store(0, Ordering::Relaxed);
     fence(Ordering::Release);
     w.kind.store(record.kind, Ordering::Relaxed);
     w.target.store(record.target, Ordering::Relaxed);
     w.since.store(record.since, Ordering::Relaxed);
-    w.id.store(record.id, Ordering::Release);
 }
 
 /// Publishes `record` in `me`'s slot, then looks for the cycle a wait for `target`
-/// would close. The sequentially consistent fence between the two is the protocol's
-/// heart: of two actors that publish and look at the same moment, at least one sees
-/// the other's record (a store-load pair, which no weaker ordering keeps in order).
+/// would close. Publication and the first look are a store-load pair that must not be
+/// reordered: of two actors that publish and look at the same moment, at least one sees
+/// the other's record. Two sequentially consistent operations keep that order: the
+/// publication is a `SeqCst` swap (on x86 one locked instruction, cheaper than a fence
+/// after a plain store), and every look starts with a `SeqCst` load. loom models
+/// sequentially consistent accesses as acquire/release only, so under loom the swap is
+/// a release store followed by a `SeqCst` fence, which it models exactly.
 pub(crate) fn publish_and_check(
     slots: &impl Slots,
     slot: &Activity,
@@ -106,16 +115,22 @@ pub(crate) fn publish_and_check(
     me: ActivityRef,
     target: Option<ActivityRef>,
 ) -> Option<Vec<ActivityRef>> {
-    write(slot, record);
-    let target = target?;
-    fence(Ordering::SeqCst);
-    find_cycle(slots, me, target)
+    write_fields(slot, record);
+    let w = &slot.wait.0;
+    #[cfg(not(loom))]
+    w.id.swap(record.id, Ordering::SeqCst);
+    #[cfg(loom)]
+    {
+        w.id.store(record.id, Ordering::Release);
+        fence(Ordering::SeqCst);
+    }
+    find_cycle(slots, me, target?)
 }
 
 /// One consistent look at a record; `None` if it does not wait (or changed meanwhile).
 pub(crate) fn read(slot: &Activity) -> Option<Published> {
     let w = &slot.wait.0;
-    let id = w.id.load(Ordering::Acquire);
+    let id = w.id.load(Ordering::SeqCst);
     if id == 0 {
         return None;
     }
@@ -184,7 +199,7 @@ pub(crate) fn find_cycle(
     let confirmed = chain.iter().all(|(n, id)| {
         slots
             .slot(*n)
-            .is_some_and(|s| s.wait.0.id.load(Ordering::Acquire) == *id)
+            .is_some_and(|s| s.wait.0.id.load(Ordering::SeqCst) == *id)
     });
     confirmed.then(|| chain.into_iter().map(|(n, _)| n).collect())
 }
@@ -223,7 +238,7 @@ pub(crate) fn check_before_send(
 /// A published wait; dropping it ends the wait's record.
 #[derive(Debug)]
 pub(crate) enum WaitGuard {
-    /// An untracked wait (an actor idle on its inbox).
+    /// Nothing was published (an idle mark outside an actor).
     None,
     /// An actor's wait, and the record it replaced (a wait nested in a get-hook).
     Actor(&'static Activity, Option<Published>),
@@ -256,9 +271,7 @@ pub(crate) fn publish(
     what: Waiting<'_>,
     exact_time: bool,
 ) -> Result<WaitGuard, DeadlockError> {
-    let Some((kind, target)) = kind_and_target(what) else {
-        return Ok(WaitGuard::None);
-    };
+    let (kind, target) = kind_and_target(what);
     let Some(slot) = activity::get(me) else {
         return Ok(publish_thread(kind, target));
     };
@@ -285,6 +298,31 @@ pub(crate) fn publish(
         return Err(deadlock(me, &chain));
     }
     Ok(guard)
+}
+
+/// Publishes "idle, waiting for its next message" for the actor `me` (nothing for a
+/// plain thread).
+pub(crate) fn publish_idle(me: ActivityRef) -> WaitGuard {
+    let Some(slot) = activity::get(me) else {
+        return WaitGuard::None;
+    };
+    let previous = read(slot);
+    let w = &slot.wait.0;
+    let id = w.last_id.load(Ordering::Relaxed) + 1;
+    w.last_id.store(id, Ordering::Relaxed);
+    let since = if super::records_times() {
+        stamp(Instant::now())
+    } else {
+        0
+    };
+    let record = Published {
+        id,
+        kind: WaitKind::Inbox as u64,
+        target: 0,
+        since,
+    };
+    write(slot, record);
+    WaitGuard::Actor(slot, previous)
 }
 
 // ---- plain threads ----

@@ -263,6 +263,7 @@ pub(crate) struct Outer {
 /// Marks the calling thread as running a hook of the actor loop `loop_id` of `kind`
 /// (whose debug slot is `actor`) until [`leave`]. Only for kinds that mark threads: a
 /// hook of theirs starts and ends on one OS thread.
+#[inline]
 pub(crate) fn enter(kind: &'static Kind, loop_id: u64, actor: ActivityRef) -> Outer {
     Outer {
         kind: CURRENT_KIND.with(|c| c.replace(Some(kind))),
@@ -272,6 +273,7 @@ pub(crate) fn enter(kind: &'static Kind, loop_id: u64, actor: ActivityRef) -> Ou
 }
 
 /// Ends what [`enter`] started.
+#[inline]
 pub(crate) fn leave(outer: Outer) {
     CURRENT_KIND.with(|c| c.set(outer.kind));
     CURRENT_LOOP.with(|c| c.set(outer.loop_id));

@@ -157,6 +157,17 @@ impl<M> MailboxSender<M> {
         self.shared.lock().queue.len()
     }
 
+    /// Whether the receiver waits for a message now (it registered its waker with an
+    /// empty mailbox, and no send has woken it since).
+    ///
+    /// ```
+    /// let (tx, _rx) = pykka_core::rt::mailbox::mailbox::<u32>();
+    /// assert!(!tx.receiver_waits()); // nobody received yet
+    /// ```
+    pub fn receiver_waits(&self) -> bool {
+        self.shared.lock().waker.is_some()
+    }
+
     fn push(&self, message: M) -> Result<(), M> {
         let mut state = self.shared.lock();
         if state.closed {
@@ -466,6 +477,10 @@ impl<M: Send + 'static> crate::rt::InboxSender<M> for MailboxSender<M> {
 
     fn queued(&self) -> Option<usize> {
         Some(MailboxSender::queued(self))
+    }
+
+    fn receiver_waits(&self) -> Option<bool> {
+        Some(MailboxSender::receiver_waits(self))
     }
 }
 

@@ -218,7 +218,29 @@ pub fn wait_until<T>(
     poll: impl FnMut(&mut TaskContext<'_>) -> Poll<T>,
     deadline: Option<Instant>,
 ) -> Option<T> {
-    wait_for(poll, deadline, Waiting::Inbox)
+    // Untracked (an actor idle on its inbox is the hottest wait of all): no
+    // publication, and an error type with no values.
+    match wait_loop(poll, || true, deadline, |_| Ok::<(), Infallible>(())) {
+        Ok(out) => out,
+        Err(never) => match never {},
+    }
+}
+
+/// Runs `recv`, a blocking receive of the calling actor's next message, with the actor
+/// shown as idle meanwhile by [`debug::snapshot`](crate::debug::snapshot).
+///
+/// For a backend whose inbox cannot tell whether its receiver waits
+/// ([`InboxSender::receiver_waits`](crate::rt::InboxSender::receiver_waits)); call it
+/// only on the slow path, where the receive is about to block (it publishes a record).
+/// Outside an actor's loop it only runs `recv`.
+///
+/// ```
+/// use pykka_core::rt::park::waiting_for_messages;
+/// assert_eq!(waiting_for_messages(|| 7), 7);
+/// ```
+pub fn waiting_for_messages<T>(recv: impl FnOnce() -> T) -> T {
+    let _idle = debug::idle_guard();
+    recv()
 }
 
 /// [`wait_until`] for a wait that the debug helpers show as waiting for `what` (it
@@ -260,13 +282,6 @@ pub(crate) fn wait_until_hinted<T>(
     deadline: Option<Instant>,
     what: Waiting<'_>,
 ) -> Waited<T> {
-    if matches!(what, Waiting::Inbox) {
-        // An actor idle on its inbox: nothing to publish, and the hottest wait of all.
-        return match wait_loop(poll, ready, deadline, |_| Ok::<(), Infallible>(())) {
-            Ok(Some(v)) => Waited::Ready(v),
-            Ok(None) => Waited::TimedOut,
-        };
-    }
     // Ends the published wait when the wait ends, however it ends.
     let mut published: Option<debug::WaitGuard> = None;
     let before_park = |parker: &Parker| {
