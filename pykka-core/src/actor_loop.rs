@@ -234,6 +234,7 @@ impl<A: Actor> ActorLoop<A> {
         flow
     }
 
+    #[inline(always)]
     fn dispatch_message(&mut self, msg: Msg<A>) -> ControlFlow<()> {
         match msg {
             Msg::Tell(message) => match catch(|| self.actor.on_receive(message, &self.ctx)) {

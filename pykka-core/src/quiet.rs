@@ -100,6 +100,14 @@ pub(crate) fn catch_unwind<R>(f: impl FnOnce() -> R) -> Result<R, Box<dyn Any + 
     if !ENABLED.load(Ordering::Acquire) {
         return panic::catch_unwind(AssertUnwindSafe(f));
     }
+    catch_quietly(f)
+}
+
+/// [`catch_unwind`] once the quiet hook is installed, out of line so that the common
+/// path stays small enough to inline into every message's dispatch.
+#[cold]
+#[inline(never)]
+fn catch_quietly<R>(f: impl FnOnce() -> R) -> Result<R, Box<dyn Any + Send>> {
     // Taken once: the context's id stays the same where `f` waits and its coroutine
     // resumes on another thread.
     let id = context::context_id();
