@@ -9,7 +9,7 @@
 //! same state; see [`crate::overflow`]), or lazily the first time another
 //! coroutine waits or asks.
 
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, Weak};
 
 use crossbeam_channel::{Receiver, Sender};
 use std::time::Instant;
@@ -56,9 +56,7 @@ impl CoroutineState {
             id: new_context_id(),
             // Made inside the coroutine (the probe checks first), so may's blocker
             // parks the coroutine. Cancellation is ignored: pykka never cancels.
-            parker: Some(reused.unwrap_or_else(|| {
-                Parker::new(Arc::new(CoroutinePark(Arc::new(Blocker::new(true)))))
-            })),
+            parker: Some(reused.unwrap_or_else(|| Parker::new(CoroutinePark::new()))),
             watch: overflow::Watch::default(),
         }
     }
@@ -111,7 +109,22 @@ impl WaitContext for GreenContext {
 /// may's own timed park can lose the coroutine (its timer may fire before the coroutine
 /// is stored for it to wake; see [`pykka_core::rt::timer`]), so a timed park here is an
 /// untimed one plus a timer that unparks it, which has no such window.
-struct CoroutinePark(Arc<Blocker>);
+struct CoroutinePark {
+    blocker: Blocker,
+    /// Itself, for the timer of a timed park (the blocker stays inline: an untimed park,
+    /// the common one, reaches it with no further pointer to follow).
+    this: Weak<CoroutinePark>,
+}
+
+impl CoroutinePark {
+    /// Made inside the coroutine: may's blocker parks the coroutine that makes it.
+    fn new() -> Arc<CoroutinePark> {
+        Arc::new_cyclic(|this| CoroutinePark {
+            blocker: Blocker::new(true),
+            this: this.clone(),
+        })
+    }
+}
 
 impl Park for CoroutinePark {
     fn park(&self, deadline: Option<Instant>) {
@@ -119,12 +132,16 @@ impl Park for CoroutinePark {
             None => None,
             Some(deadline) if deadline <= Instant::now() => return,
             Some(deadline) => {
-                let blocker = self.0.clone();
-                Some(Timers::global().at(deadline, move || blocker.unpark()))
+                let this = self.this.clone();
+                Some(Timers::global().at(deadline, move || {
+                    if let Some(park) = this.upgrade() {
+                        park.blocker.unpark();
+                    }
+                }))
             }
         };
         // Cancellation is ignored (the blocker is made so): pykka never cancels.
-        let _ = self.0.park(None);
+        let _ = self.blocker.park(None);
         if let Some(timer) = timer {
             // Woken before the deadline: the timer must not unpark a later park.
             timer.cancel();
@@ -132,7 +149,7 @@ impl Park for CoroutinePark {
     }
 
     fn unpark(&self) {
-        self.0.unpark();
+        self.blocker.unpark();
     }
 }
 
