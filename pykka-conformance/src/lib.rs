@@ -5,7 +5,8 @@
 //! in a module that mirrors one of Pykka's test files ([`actor`], [`actor_ref`],
 //! [`future`], [`registry`], [`logging`], [`proxy`]), plus [`cycles`] (ask cycles and
 //! the debug snapshot), [`roles`] (one actor subscribed to several event types),
-//! [`quiet`] (the panic hook under `quiet_caught_panics`), [`faults`] (behaviours
+//! [`quiet`] (the panic hook under `quiet_caught_panics`), [`timers`] (`tell_after`,
+//! `tell_every`), [`faults`] (behaviours
 //! Pykka does not test, and misuse), [`edges`] (promises at the edges: panics and
 //! deadlines around replies) and [`stress`] (races and blocking chains). A case
 //! panics when the runtime breaks the contract; every wait in it is bounded, so a
@@ -66,6 +67,7 @@ pub mod registry;
 pub mod roles;
 pub mod stress;
 pub mod support;
+pub mod timers;
 
 /// Expands to one `#[test]` per conformance case, each run on a fresh runtime made by
 /// evaluating `$runtime`.
@@ -330,6 +332,11 @@ macro_rules! __pykka_suite_cases {
         $m!(cycles::reply_set_by_hand_is_not_a_cycle);
         $m!(cycles::snapshot_shows_states_waits_and_threads);
         $m!(cycles::log_actor_states_logs_every_actor_at_error);
+        $m!(timers::tell_after_delivers_once_even_if_the_handle_is_dropped);
+        $m!(timers::cancelled_tell_after_never_arrives);
+        $m!(timers::tell_every_ticks_until_cancelled);
+        $m!(timers::tell_every_skips_ticks_behind_a_busy_actor);
+        $m!(timers::timers_end_when_their_actor_stops);
         $m!(stress::asks_racing_with_stop_all_end);
         $m!(stress::blocking_chain_of_64);
         $m!(stress::benchmark_operations_run_ten_times);

@@ -279,6 +279,7 @@ impl<A: Actor> ActorLoop<A> {
         let actor_ref = self.ctx.actor_ref();
         self.ctx.registry().unregister(actor_ref);
         actor_ref.meta().alive.store(false, Ordering::Release);
+        actor_ref.meta().timers.cancel_all();
     }
 
     /// A told message failed: the actor dies, then `on_failure` runs.

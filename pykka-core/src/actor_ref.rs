@@ -118,6 +118,8 @@ pub(crate) struct Meta {
     pub(crate) name: &'static str,
     pub(crate) origin: Arc<Origin>,
     pub(crate) alive: AtomicBool,
+    /// Its pending timers, cancelled when it stops.
+    pub(crate) timers: crate::timers::ActorTimers,
 }
 
 impl Meta {
@@ -133,6 +135,7 @@ impl Meta {
                 activity: debug::claim(),
             }),
             alive: AtomicBool::new(true),
+            timers: crate::timers::ActorTimers::default(),
         }
     }
 

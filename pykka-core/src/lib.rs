@@ -100,6 +100,7 @@ mod sync;
 mod test_refs;
 #[cfg(test)]
 mod test_wakers;
+mod timers;
 mod typed_proxy;
 mod waiters;
 
@@ -118,4 +119,5 @@ pub use registry::{ActorRegistry, NotRegisteredError};
 pub use reply::{Reply, get_all, get_all_timeout};
 pub use runtime::Runtime;
 pub use sleep::{sleep, sleep_until};
+pub use timers::TimerHandle;
 pub use typed_proxy::{CallMode, Deferred, Fallible};
