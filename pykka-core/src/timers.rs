@@ -73,23 +73,33 @@ impl TimerHandle {
 /// actor and no pending timer outlives it).
 #[derive(Debug, Default)]
 pub(crate) struct ActorTimers {
-    live: Mutex<Vec<Weak<TimerState>>>,
+    live: Mutex<Live>,
+}
+
+#[derive(Debug, Default)]
+struct Live {
+    timers: Vec<Weak<TimerState>>,
+    /// The length at which the list is next swept of timers that are over: twice what
+    /// a sweep left, so that arming stays amortised O(1) here.
+    sweep_at: usize,
 }
 
 impl ActorTimers {
     fn add(&self, state: &Arc<TimerState>) {
         let mut live = self.live.lock().unwrap_or_else(|e| e.into_inner());
-        // Forget the ones that are gone, so that a long-lived actor's list stays short.
-        live.retain(|w| {
-            w.upgrade()
-                .is_some_and(|s| !s.cancelled.load(Ordering::Relaxed))
-        });
-        live.push(Arc::downgrade(state));
+        if live.timers.len() >= live.sweep_at {
+            live.timers.retain(|w| {
+                w.upgrade()
+                    .is_some_and(|s| !s.cancelled.load(Ordering::Relaxed))
+            });
+            live.sweep_at = (live.timers.len() * 2).max(16);
+        }
+        live.timers.push(Arc::downgrade(state));
     }
 
     /// Cancels every timer of the actor (it stopped).
     pub(crate) fn cancel_all(&self) {
-        let live = std::mem::take(&mut *self.live.lock().unwrap_or_else(|e| e.into_inner()));
+        let live = std::mem::take(&mut self.live.lock().unwrap_or_else(|e| e.into_inner()).timers);
         for state in live.iter().filter_map(Weak::upgrade) {
             state.cancel();
         }
