@@ -7,7 +7,8 @@
 //! the debug snapshot), [`roles`] (one actor subscribed to several event types),
 //! [`quiet`] (the panic hook under `quiet_caught_panics`), [`faults`] (behaviours
 //! Pykka does not test, and misuse), [`edges`] (promises at the edges: panics and
-//! deadlines around replies) and [`stress`] (races and blocking chains). A case
+//! deadlines around replies), [`supervision`] (an actor's end, death watch and their
+//! races) and [`stress`] (races and blocking chains). A case
 //! panics when the runtime breaks the contract; every wait in it is bounded, so a
 //! broken backend fails in seconds instead of hanging. Each case uses a registry of
 //! its own, never [`ActorRegistry::global`](pykka_core::ActorRegistry::global), so cases
@@ -65,6 +66,7 @@ pub mod quiet;
 pub mod registry;
 pub mod roles;
 pub mod stress;
+pub mod supervision;
 pub mod support;
 
 /// Expands to one `#[test]` per conformance case, each run on a fresh runtime made by
@@ -155,6 +157,11 @@ macro_rules! cross_suite {
             #[test]
             fn ask_cycles_across_runtimes() {
                 $crate::cycles::cross::ask_cycles_across_runtimes($a, $b)
+            }
+
+            #[test]
+            fn watch_across_runtimes() {
+                $crate::supervision::cross::watch_across_runtimes($a, $b)
             }
         }
     };
@@ -330,6 +337,18 @@ macro_rules! __pykka_suite_cases {
         $m!(cycles::reply_set_by_hand_is_not_a_cycle);
         $m!(cycles::snapshot_shows_states_waits_and_threads);
         $m!(cycles::log_actor_states_logs_every_actor_at_error);
+        $m!(supervision::stopped_resolves_with_the_reason_of_each_end);
+        $m!(supervision::stop_reason_stays_normal_when_on_stop_fails);
+        $m!(supervision::waiting_for_own_end_is_a_deadlock_error);
+        $m!(supervision::stopped_after_ask_failure_keeps_the_actor_running);
+        $m!(supervision::watcher_is_notified_once_with_urn_name_and_reason);
+        $m!(supervision::watching_a_dead_actor_notifies_at_once);
+        $m!(supervision::watching_itself_is_an_error);
+        $m!(supervision::unwatch_drops_the_notification_even_if_queued);
+        $m!(supervision::dead_watcher_is_skipped_silently);
+        $m!(supervision::failing_on_watched_stopped_fails_the_watcher);
+        $m!(supervision::watch_racing_with_the_end_notifies_exactly_once);
+        $m!(supervision::watch_and_notify_are_logged_at_debug);
         $m!(stress::asks_racing_with_stop_all_end);
         $m!(stress::blocking_chain_of_64);
         $m!(stress::benchmark_operations_run_ten_times);
