@@ -8,7 +8,7 @@
 //! [`quiet`] (the panic hook under `quiet_caught_panics`), [`faults`] (behaviours
 //! Pykka does not test, and misuse), [`edges`] (promises at the edges: panics and
 //! deadlines around replies), [`supervision`] (an actor's end, death watch and their
-//! races) and [`stress`] (races and blocking chains). A case
+//! races), [`supervisor`] (the ready-made supervisor) and [`stress`] (races and blocking chains). A case
 //! panics when the runtime breaks the contract; every wait in it is bounded, so a
 //! broken backend fails in seconds instead of hanging. Each case uses a registry of
 //! its own, never [`ActorRegistry::global`](pykka_core::ActorRegistry::global), so cases
@@ -67,6 +67,7 @@ pub mod registry;
 pub mod roles;
 pub mod stress;
 pub mod supervision;
+pub mod supervisor;
 pub mod support;
 
 /// Expands to one `#[test]` per conformance case, each run on a fresh runtime made by
@@ -162,6 +163,11 @@ macro_rules! cross_suite {
             #[test]
             fn watch_across_runtimes() {
                 $crate::supervision::cross::watch_across_runtimes($a, $b)
+            }
+
+            #[test]
+            fn supervisor_across_runtimes() {
+                $crate::supervisor::cross::supervisor_across_runtimes($a, $b)
             }
         }
     };
@@ -349,6 +355,13 @@ macro_rules! __pykka_suite_cases {
         $m!(supervision::failing_on_watched_stopped_fails_the_watcher);
         $m!(supervision::watch_racing_with_the_end_notifies_exactly_once);
         $m!(supervision::watch_and_notify_are_logged_at_debug);
+        $m!(supervisor::supervisor_restarts_a_failed_child_as_a_new_registered_actor);
+        $m!(supervisor::restart_kinds_decide_what_is_restarted);
+        $m!(supervisor::one_for_all_restarts_every_child);
+        $m!(supervisor::rest_for_one_restarts_the_later_children);
+        $m!(supervisor::restarts_past_the_intensity_make_the_supervisor_give_up);
+        $m!(supervisor::children_stop_in_reverse_order_with_their_supervisor);
+        $m!(supervisor::child_failing_while_its_supervisor_stops);
         $m!(stress::asks_racing_with_stop_all_end);
         $m!(stress::blocking_chain_of_64);
         $m!(stress::benchmark_operations_run_ten_times);
