@@ -183,6 +183,9 @@ impl Death {
             },
             false,
         );
+        // Replies given up on (dropped after a timeout, say) are not kept until the
+        // end: a long-lived actor polled this way would otherwise collect them.
+        state.waiters.retain(|waiter| !waiter.is_abandoned());
         state.waiters.push(completer);
         reply
     }
@@ -377,6 +380,19 @@ mod tests {
         let late = actor_ref.stopped();
         assert!(late.is_ready());
         assert!(late.get().unwrap().is_normal());
+    }
+
+    #[test]
+    fn dropped_stopped_replies_are_not_kept() {
+        let (actor_ref, _inbox) = unstarted::<Sink>();
+        for _ in 0..10 {
+            drop(actor_ref.stopped());
+        }
+        let kept = actor_ref.stopped();
+        assert_eq!(actor_ref.meta().death.lock().waiters.len(), 1);
+        let death = &actor_ref.meta().death;
+        death.publish(StopReason::Stopped, || AnyActorRef::from(&actor_ref));
+        assert!(kept.get().unwrap().is_normal());
     }
 
     #[test]
