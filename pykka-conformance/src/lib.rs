@@ -8,7 +8,8 @@
 //! [`quiet`] (the panic hook under `quiet_caught_panics`), [`timers`] (`tell_after`,
 //! `tell_every`), [`faults`] (behaviours
 //! Pykka does not test, and misuse), [`edges`] (promises at the edges: panics and
-//! deadlines around replies) and [`stress`] (races and blocking chains). A case
+//! deadlines around replies), [`supervision`] (an actor's end, death watch and their
+//! races), [`supervisor`] (the ready-made supervisor) and [`stress`] (races and blocking chains). A case
 //! panics when the runtime breaks the contract; every wait in it is bounded, so a
 //! broken backend fails in seconds instead of hanging. Each case uses a registry of
 //! its own, never [`ActorRegistry::global`](pykka_core::ActorRegistry::global), so cases
@@ -66,6 +67,8 @@ pub mod quiet;
 pub mod registry;
 pub mod roles;
 pub mod stress;
+pub mod supervision;
+pub mod supervisor;
 pub mod support;
 pub mod timers;
 
@@ -157,6 +160,16 @@ macro_rules! cross_suite {
             #[test]
             fn ask_cycles_across_runtimes() {
                 $crate::cycles::cross::ask_cycles_across_runtimes($a, $b)
+            }
+
+            #[test]
+            fn watch_across_runtimes() {
+                $crate::supervision::cross::watch_across_runtimes($a, $b)
+            }
+
+            #[test]
+            fn supervisor_across_runtimes() {
+                $crate::supervisor::cross::supervisor_across_runtimes($a, $b)
             }
         }
     };
@@ -337,6 +350,25 @@ macro_rules! __pykka_suite_cases {
         $m!(timers::tell_every_ticks_until_cancelled);
         $m!(timers::tell_every_skips_ticks_behind_a_busy_actor);
         $m!(timers::timers_end_when_their_actor_stops);
+        $m!(supervision::stopped_resolves_with_the_reason_of_each_end);
+        $m!(supervision::stop_reason_stays_normal_when_on_stop_fails);
+        $m!(supervision::waiting_for_own_end_is_a_deadlock_error);
+        $m!(supervision::stopped_after_ask_failure_keeps_the_actor_running);
+        $m!(supervision::watcher_is_notified_once_with_urn_name_and_reason);
+        $m!(supervision::watching_a_dead_actor_notifies_at_once);
+        $m!(supervision::watching_itself_is_an_error);
+        $m!(supervision::unwatch_drops_the_notification_even_if_queued);
+        $m!(supervision::dead_watcher_is_skipped_silently);
+        $m!(supervision::failing_on_watched_stopped_fails_the_watcher);
+        $m!(supervision::watch_racing_with_the_end_notifies_exactly_once);
+        $m!(supervision::watch_and_notify_are_logged_at_debug);
+        $m!(supervisor::supervisor_restarts_a_failed_child_as_a_new_registered_actor);
+        $m!(supervisor::restart_kinds_decide_what_is_restarted);
+        $m!(supervisor::one_for_all_restarts_every_child);
+        $m!(supervisor::rest_for_one_restarts_the_later_children);
+        $m!(supervisor::restarts_past_the_intensity_make_the_supervisor_give_up);
+        $m!(supervisor::children_stop_in_reverse_order_with_their_supervisor);
+        $m!(supervisor::child_failing_while_its_supervisor_stops);
         $m!(stress::asks_racing_with_stop_all_end);
         $m!(stress::blocking_chain_of_64);
         $m!(stress::benchmark_operations_run_ten_times);

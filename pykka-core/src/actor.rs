@@ -2,8 +2,10 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::watch::Watching;
 use crate::{
-    ActorDeadError, ActorRef, ActorRegistry, DeadKind, Failure, Proxy, Runtime, StartError,
+    ActorDeadError, ActorRef, ActorRegistry, AnyActorRef, DeadKind, Ended, Failure, Proxy, Runtime,
+    StartError, WatchError, WatchId,
 };
 
 /// An actor: private state plus hooks that run one at a time in the actor's own thread,
@@ -21,6 +23,7 @@ use crate::{
 /// | `on_receive` of an **ask** (or a proxy call) | the asker gets [`AskError::Failed`](crate::AskError::Failed); INFO log; the actor keeps running |
 /// | `on_receive` of a **tell** (or a proxy `defer`) | ERROR log; the actor is unregistered and stopped, then `on_failure` runs; `on_stop` does not; asks still queued fail with [`ActorDeadError`] |
 /// | `on_stop`, `on_failure`            | ERROR log; the actor is stopped anyway                              |
+/// | `on_watched_stopped`               | as a told message's failure: ERROR log; the actor is unregistered and stopped, then `on_failure` runs |
 ///
 /// The default `on_receive` logs a WARNING ("Unexpected message received by …", with
 /// the message if [`describe_message`](Actor::describe_message) shows it) and answers
@@ -98,6 +101,21 @@ pub trait Actor: Send + Sized + 'static {
     /// A failure is logged at ERROR (a second record after the one for `failure`).
     fn on_failure(&mut self, failure: &Failure, ctx: &Context<Self>) -> Result<(), Failure> {
         let _ = (failure, ctx);
+        Ok(())
+    }
+
+    /// Runs in the actor's context when an actor it [watches](Context::watch) has
+    /// ended: once per watch, as a message in its inbox (so one at a time, between its
+    /// other messages). `ended` names the actor and says why it ended. The default does
+    /// nothing.
+    ///
+    /// # Errors
+    ///
+    /// A failure stops the actor, as a told message's failure does (an actor that
+    /// cannot live without the one it watched fails here, as Erlang's links would
+    /// take it down).
+    fn on_watched_stopped(&mut self, ended: &Ended, ctx: &Context<Self>) -> Result<(), Failure> {
+        let _ = (ended, ctx);
         Ok(())
     }
 
@@ -226,6 +244,8 @@ pub struct Context<A: Actor> {
     registry: ActorRegistry,
     /// [`stop`](Self::stop) was called: the stop is queued.
     stopping: AtomicBool,
+    /// The actors this one watches.
+    watching: Watching,
 }
 
 impl<A: Actor> Context<A> {
@@ -234,7 +254,12 @@ impl<A: Actor> Context<A> {
             actor_ref,
             registry,
             stopping: AtomicBool::new(false),
+            watching: Watching::default(),
         }
+    }
+
+    pub(crate) fn watching(&self) -> &Watching {
+        &self.watching
     }
 
     /// The actor's own reference (to tell itself, or to hand to others).
@@ -257,6 +282,78 @@ impl<A: Actor> Context<A> {
     pub fn stop(&self) {
         self.stopping.store(true, Ordering::Relaxed);
         self.actor_ref.tell_stop();
+    }
+
+    /// Watches `other` (of any actor type, on any backend): when it ends, this actor's
+    /// [`on_watched_stopped`](Actor::on_watched_stopped) runs once for this watch, with
+    /// its URN, name and [`StopReason`](crate::StopReason) (Akka's `watch`, Erlang's
+    /// `monitor`). If `other` has already ended, the notification is queued at once
+    /// (Erlang's `noproc`). Watching the same actor twice makes two watches, each
+    /// notified once. Logged at DEBUG, as is each notification.
+    ///
+    /// An actor's end is taken under the same lock as its list of watchers, so a
+    /// watch racing with the end is notified exactly once either way. A watcher that
+    /// has itself ended when the notification is due is skipped; its watches end with
+    /// it.
+    ///
+    /// # Errors
+    ///
+    /// [`WatchError::OwnActor`] for the actor itself (it could never handle the
+    /// notification of its own end; use [`on_stop`](Actor::on_stop)).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use pykka_core::{Actor, ActorRef, Context, Ended, Event, Failure, StopReason};
+    ///
+    /// struct Worker;
+    /// impl Actor for Worker {
+    ///     type Message = ();
+    ///     type Reply = ();
+    ///     fn on_receive(&mut self, (): (), _: &Context<Self>) -> Result<(), Failure> {
+    ///         Err(Failure::msg("crashed"))
+    ///     }
+    /// }
+    ///
+    /// struct Monitor {
+    ///     seen: Event,
+    /// }
+    /// impl Actor for Monitor {
+    ///     type Message = ActorRef<Worker>;
+    ///     type Reply = ();
+    ///     fn on_receive(&mut self, w: ActorRef<Worker>, ctx: &Context<Self>) -> Result<(), Failure> {
+    ///         ctx.watch(&w)?;
+    ///         Ok(())
+    ///     }
+    ///     fn on_watched_stopped(&mut self, ended: &Ended, _: &Context<Self>) -> Result<(), Failure> {
+    ///         assert_eq!(ended.name(), "Worker");
+    ///         assert!(matches!(ended.reason(), StopReason::Failed(f) if f.to_string() == "crashed"));
+    ///         self.seen.set();
+    ///         Ok(())
+    ///     }
+    /// }
+    ///
+    /// let rt = pykka_thread::ThreadRuntime::default();
+    /// let seen = pykka_core::Event::new();
+    /// let monitor = Monitor { seen: seen.clone() }.start(&rt).unwrap();
+    /// let worker = Worker.start(&rt).unwrap();
+    /// monitor.ask(worker.clone()).unwrap(); // the watch is on
+    /// worker.tell(()).unwrap(); // the worker fails
+    /// assert!(seen.wait_timeout(Duration::from_secs(10)));
+    /// monitor.stop();
+    /// ```
+    pub fn watch(&self, other: impl Into<AnyActorRef>) -> Result<WatchId, WatchError> {
+        let other = other.into();
+        if other.meta().id == self.actor_ref.meta().id {
+            return Err(WatchError::OwnActor(self.actor_ref.meta().label().clone()));
+        }
+        Ok(self.watching.watch(&self.actor_ref, other))
+    }
+
+    /// Ends a watch: returns `true` if it was still on (its notification, even one
+    /// already queued, will not be handled), `false` if it had already been notified
+    /// or unwatched.
+    pub fn unwatch(&self, watch: WatchId) -> bool {
+        self.watching.unwatch(&self.actor_ref, watch)
     }
 
     /// A proxy to the actor itself, to schedule work after everything already in its

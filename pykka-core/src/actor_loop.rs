@@ -11,7 +11,7 @@ use crate::error::AskError;
 use crate::quiet::catch_unwind;
 use crate::reply::Completer;
 use crate::rt::context;
-use crate::{Actor, ActorRef, Context, Failure};
+use crate::{Actor, ActorRef, AnyActorRef, Context, Failure, StopReason};
 
 /// One message in an actor's inbox. Opaque: backends only move it from the inbox to
 /// the actor's task.
@@ -84,6 +84,8 @@ pub(crate) struct ActorLoop<A: Actor> {
     awaited_from_outside: bool,
     /// What the debug helpers see of this actor.
     tracker: Tracker,
+    /// Why the actor ended, fixed when it died; published when the loop is dropped.
+    end: Option<StopReason>,
 }
 
 impl<A: Actor> ActorLoop<A> {
@@ -98,6 +100,14 @@ impl<A: Actor> ActorLoop<A> {
             kind,
             outer: None,
             awaited_from_outside: false,
+            end: None,
+        }
+    }
+
+    /// Fixes why the actor ended: the first reason stays.
+    fn ended(&mut self, reason: impl FnOnce() -> StopReason) {
+        if self.end.is_none() {
+            self.end = Some(reason());
         }
     }
 
@@ -170,6 +180,7 @@ impl<A: Actor> ActorLoop<A> {
                 ControlFlow::Continue(())
             }
             Err(failure) => {
+                self.ended(|| StopReason::StartFailed(failure.clone()));
                 self.mark_failed_quietly(&failure);
                 self.phase = Phase::Done;
                 ControlFlow::Break(())
@@ -200,7 +211,9 @@ impl<A: Actor> ActorLoop<A> {
         match catch_unwind(AssertUnwindSafe(|| self.dispatch(msg))) {
             Ok(flow) => flow,
             Err(payload) => {
-                self.mark_failed_quietly(&Failure::from_panic(payload));
+                let failure = Failure::from_panic(payload);
+                self.ended(|| StopReason::Failed(failure.clone()));
+                self.mark_failed_quietly(&failure);
                 ControlFlow::Break(())
             }
         }
@@ -284,6 +297,7 @@ impl<A: Actor> ActorLoop<A> {
 
     /// A told message failed: the actor dies, then `on_failure` runs.
     fn fail(&mut self, failure: Failure) -> ControlFlow<()> {
+        self.ended(|| StopReason::Failed(failure.clone()));
         self.mark_failed(&failure);
         self.tracker.stopping();
         if let Err(f) = catch(|| self.actor.on_failure(&failure, &self.ctx)) {
@@ -293,6 +307,7 @@ impl<A: Actor> ActorLoop<A> {
     }
 
     fn stop(&mut self) {
+        self.ended(|| StopReason::Stopped);
         self.mark_dead();
         self.tracker.stopping();
         log::debug!(target: "pykka", "Stopped {}", self.label());
@@ -372,6 +387,20 @@ impl<A: Actor> Drop for ActorLoop<A> {
             self.mark_dead();
             log::debug!(target: "pykka", "Stopped {} (its loop ended without a stop)", self.label());
         }
+        // The actor's end, published once everything of its life is over (its last
+        // hook ran, its inbox is closed): to its watchers and to whoever waits for
+        // `stopped()`. Its own watches end with it. A panicking logger cannot unwind
+        // out of a drop: the waiters left then are failed by their completers' drops.
+        let reason = self.end.take().unwrap_or(StopReason::Abandoned);
+        let ctx = &self.ctx;
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            ctx.watching().end_all();
+            let actor_ref = ctx.actor_ref();
+            actor_ref
+                .meta()
+                .death
+                .publish(reason, || AnyActorRef::from(actor_ref));
+        }));
     }
 }
 

@@ -15,7 +15,8 @@ use crate::reply::Completer;
 use crate::rt::context;
 use crate::runtime::InboxSender;
 use crate::waiters::deadline_after;
-use crate::{Actor, Proxy, Reply};
+use crate::watch::Death;
+use crate::{Actor, Proxy, Reply, StopReason};
 
 use uuid::Uuid;
 
@@ -120,6 +121,8 @@ pub(crate) struct Meta {
     pub(crate) alive: AtomicBool,
     /// Its pending timers, cancelled when it stops.
     pub(crate) timers: crate::timers::ActorTimers,
+    /// The actor's end: its reason once its loop ended, its watchers and waiters.
+    pub(crate) death: Death,
 }
 
 impl Meta {
@@ -136,6 +139,7 @@ impl Meta {
             }),
             alive: AtomicBool::new(true),
             timers: crate::timers::ActorTimers::default(),
+            death: Death::default(),
         }
     }
 
@@ -405,6 +409,46 @@ impl<A: Actor> ActorRef<A> {
             deadline_after(timeout),
             Some(timeout),
         )
+    }
+
+    /// A reply that resolves to why the actor ended, once it has ended: after its
+    /// `on_stop` or `on_failure` ran and its unhandled messages were dropped. At once
+    /// if the actor has already ended. Wait for it from anywhere (a plain thread, any
+    /// backend's actor) with [`get_timeout`](Reply::get_timeout) or `.await`; each call
+    /// gives a reply of its own. Waiting for it inside the actor's own hooks fails with
+    /// [`AskError::Deadlock`] instead of waiting forever. To be *told* of an actor's
+    /// end inside another actor, [watch](crate::Context::watch) it instead.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use pykka_core::{Actor, Context, Failure, StopReason};
+    ///
+    /// struct Fragile;
+    /// impl Actor for Fragile {
+    ///     type Message = ();
+    ///     type Reply = ();
+    ///     fn on_receive(&mut self, (): (), _: &Context<Self>) -> Result<(), Failure> {
+    ///         Err(Failure::msg("broken"))
+    ///     }
+    /// }
+    ///
+    /// let rt = pykka_thread::ThreadRuntime::default();
+    /// let fragile = Fragile.start(&rt).unwrap();
+    /// let ended = fragile.stopped();
+    /// fragile.tell(()).unwrap(); // a told failure ends the actor
+    /// match ended.get_timeout(Duration::from_secs(10)).unwrap() {
+    ///     StopReason::Failed(failure) => assert_eq!(failure.to_string(), "broken"),
+    ///     other => panic!("{other}"),
+    /// }
+    /// // Already dead: resolves at once.
+    /// assert!(fragile.stopped().is_ready());
+    ///
+    /// let calm = Fragile.start(&rt).unwrap();
+    /// calm.stop();
+    /// assert!(calm.stopped().get_timeout(Duration::from_secs(10)).unwrap().is_normal());
+    /// ```
+    pub fn stopped(&self) -> Reply<StopReason> {
+        self.cell.meta.death.stopped(&self.cell.meta.origin)
     }
 
     /// A proxy that turns closures into messages to this actor: Pykka's `ref.proxy()`.

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::actor_ref::{Meta, stop_wait};
 use crate::error::TimeoutError;
 use crate::waiters::deadline_after;
-use crate::{Actor, ActorRef, Reply};
+use crate::{Actor, ActorRef, Reply, StopReason};
 
 /// What the registry needs of a typed reference.
 trait Erased: Send + Sync + 'static {
@@ -152,6 +152,12 @@ impl AnyActorRef {
     /// As [`ActorRef::stop_nonblocking`].
     pub fn stop_nonblocking(&self) -> Reply<bool> {
         self.inner.stop_nonblocking()
+    }
+
+    /// As [`ActorRef::stopped`]: why the actor ended, once it has.
+    pub fn stopped(&self) -> Reply<StopReason> {
+        let meta = self.meta();
+        meta.death.stopped(&meta.origin)
     }
 }
 

@@ -3,7 +3,8 @@
 //!
 //! This crate holds every piece of the semantics: [`Actor`] and its lifecycle hooks,
 //! [`ActorRef`] with `tell`/`ask`/`stop`, [`Reply`] (Pykka's `Future`), [`Proxy`],
-//! [`ActorRegistry`] (with event subscriptions through [`Recipient`]s), [`Event`], and
+//! [`ActorRegistry`] (with event subscriptions through [`Recipient`]s), [`Event`],
+//! death watch ([`ActorRef::stopped`], [`Context::watch`], [`StopReason`]), and
 //! the logging. It is generic over a [`Runtime`]
 //! that supplies inboxes and runs actor loops; the backends are `pykka-thread` (OS
 //! threads), `pykka-green` (may coroutines) and `pykka-smol` (the smol executor).
@@ -47,6 +48,9 @@
 //! | INFO  | `Exception returned from {actor} to caller: {failure}`: a failure went to an asker |
 //! | DEBUG | `Registered {actor}`, `Starting {actor}`, `Unregistered {actor}` (or `… (not found in registry)`), `Stopped {actor}` |
 //! | DEBUG | `Dropped 3 queued messages of {actor}: 2 tells, 1 call`: the actor's end (a stop, a failure) left messages unhandled; the asks among them fail with [`ActorDeadError`] |
+//! | DEBUG | `{watcher} watches {actor}`, `{watcher} no longer watches {actor}`, `Notifying {watcher} that {actor} {reason}` ([`Context::watch`], [`StopReason`]) |
+//! | DEBUG | `{supervisor} restarts 1 child(ren) (OneForOne) after {actor} {reason}`, `{supervisor} does not restart {actor} {reason}` ([`Supervisor`]) |
+//! | ERROR | `Unhandled exception in {supervisor}: gave up: more than 3 restarts in 5s (last: {actor} {reason})`: a [`Supervisor`] past its restart intensity fails |
 //!
 //! A panic that pykka catches is logged as a failure, and Rust's panic hook prints it
 //! too (with a backtrace under `RUST_BACKTRACE`); [`quiet_caught_panics`] keeps the
@@ -95,6 +99,7 @@ mod reply;
 pub mod rt;
 mod runtime;
 mod sleep;
+mod supervisor;
 mod sync;
 #[cfg(test)]
 mod test_refs;
@@ -103,6 +108,7 @@ mod test_wakers;
 mod timers;
 mod typed_proxy;
 mod waiters;
+mod watch;
 
 pub use actor::{Actor, Context, describe_debug};
 pub use actor_ref::ActorRef;
@@ -119,5 +125,7 @@ pub use registry::{ActorRegistry, NotRegisteredError};
 pub use reply::{Reply, get_all, get_all_timeout};
 pub use runtime::Runtime;
 pub use sleep::{sleep, sleep_until};
+pub use supervisor::{ChildSpec, Restart, Strategy, Supervisor, SupervisorMsg};
 pub use timers::TimerHandle;
 pub use typed_proxy::{CallMode, Deferred, Fallible};
+pub use watch::{Ended, StopReason, WatchError, WatchId};

@@ -13,7 +13,7 @@ use crate::actor_task::ActorTask;
 use crate::error::{StartError, TimeoutError};
 use crate::rt::context;
 use crate::waiters::deadline_after;
-use crate::{Actor, ActorRef, AnyActorRef, Context, Reply, Runtime};
+use crate::{Actor, ActorRef, AnyActorRef, Context, Reply, Runtime, StopReason};
 
 mod subscriptions;
 
@@ -113,6 +113,10 @@ impl ActorRegistry {
                 if actor_ref.is_alive() {
                     self.unregister(&actor_ref);
                     actor_ref.meta().alive.store(false, Ordering::Release);
+                    actor_ref
+                        .meta()
+                        .death
+                        .publish(StopReason::Abandoned, || AnyActorRef::from(&actor_ref));
                 }
                 Err(StartError::new(actor_ref.to_string(), e))
             }

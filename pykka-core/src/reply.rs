@@ -710,6 +710,14 @@ impl<T: Send + 'static> Completer<T> {
         (reply, completer)
     }
 
+    /// Whether every handle of the reply is gone, so that nobody can read what this
+    /// completer would complete.
+    pub(crate) fn is_abandoned(&self) -> bool {
+        self.shared
+            .as_ref()
+            .is_none_or(|shared| Arc::strong_count(shared) == 1)
+    }
+
     /// Completes the reply; returns whether its answer was awaited from outside the
     /// actor's backend.
     pub(crate) fn complete(mut self, result: Result<T, AskError>) -> bool {
