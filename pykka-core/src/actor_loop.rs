@@ -292,7 +292,7 @@ impl<A: Actor> ActorLoop<A> {
         let actor_ref = self.ctx.actor_ref();
         self.ctx.registry().unregister(actor_ref);
         actor_ref.meta().alive.store(false, Ordering::Release);
-        actor_ref.meta().timers.cancel_all();
+        actor_ref.meta().rare.timers.cancel_all();
     }
 
     /// A told message failed: the actor dies, then `on_failure` runs.
@@ -398,6 +398,7 @@ impl<A: Actor> Drop for ActorLoop<A> {
             let actor_ref = ctx.actor_ref();
             actor_ref
                 .meta()
+                .rare
                 .death
                 .publish(reason, || AnyActorRef::from(actor_ref));
         }));

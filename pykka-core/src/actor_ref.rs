@@ -119,6 +119,14 @@ pub(crate) struct Meta {
     pub(crate) name: &'static str,
     pub(crate) origin: Arc<Origin>,
     pub(crate) alive: AtomicBool,
+    /// What is used rarely (timers, the end and its watchers), out of line: `alive`
+    /// and the sender, read at every tell, then share a cache line.
+    pub(crate) rare: Box<Rare>,
+}
+
+/// The rarely used part of [`Meta`].
+#[derive(Default)]
+pub(crate) struct Rare {
     /// Its pending timers, cancelled when it stops.
     pub(crate) timers: crate::timers::ActorTimers,
     /// The actor's end: its reason once its loop ended, its watchers and waiters.
@@ -138,8 +146,7 @@ impl Meta {
                 activity: debug::claim(),
             }),
             alive: AtomicBool::new(true),
-            timers: crate::timers::ActorTimers::default(),
-            death: Death::default(),
+            rare: Box::default(),
         }
     }
 
@@ -448,7 +455,7 @@ impl<A: Actor> ActorRef<A> {
     /// assert!(calm.stopped().get_timeout(Duration::from_secs(10)).unwrap().is_normal());
     /// ```
     pub fn stopped(&self) -> Reply<StopReason> {
-        self.cell.meta.death.stopped(&self.cell.meta.origin)
+        self.cell.meta.rare.death.stopped(&self.cell.meta.origin)
     }
 
     /// A proxy that turns closures into messages to this actor: Pykka's `ref.proxy()`.

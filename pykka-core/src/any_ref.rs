@@ -157,7 +157,7 @@ impl AnyActorRef {
     /// As [`ActorRef::stopped`]: why the actor ended, once it has.
     pub fn stopped(&self) -> Reply<StopReason> {
         let meta = self.meta();
-        meta.death.stopped(&meta.origin)
+        meta.rare.death.stopped(&meta.origin)
     }
 }
 

@@ -115,6 +115,7 @@ impl ActorRegistry {
                     actor_ref.meta().alive.store(false, Ordering::Release);
                     actor_ref
                         .meta()
+                        .rare
                         .death
                         .publish(StopReason::Abandoned, || AnyActorRef::from(&actor_ref));
                 }

@@ -218,7 +218,7 @@ impl<A: Actor> ActorRef<A> {
         let state = Arc::new(TimerState::default());
         let at = deadline_after(delay).unwrap_or_else(far_future);
         arm_once(Arc::downgrade(&self.cell), &state, at, message);
-        self.cell.meta.timers.add(&state);
+        self.cell.meta.rare.timers.add(&state);
         TimerHandle { state }
     }
 
@@ -268,7 +268,7 @@ impl<A: Actor> ActorRef<A> {
             Arc::new(Mutex::new(make)),
             Arc::new(AtomicBool::new(false)),
         );
-        self.cell.meta.timers.add(&state);
+        self.cell.meta.rare.timers.add(&state);
         TimerHandle { state }
     }
 }

@@ -275,7 +275,7 @@ impl Watching {
         log::debug!(target: "pykka", "{watcher} watches {target}");
         let weak = Arc::downgrade(&watcher.cell);
         let notify: Notify = Box::new(move |ended| deliver(&weak, ended));
-        if let Err((reason, notify)) = target.meta().death.add(id, notify) {
+        if let Err((reason, notify)) = target.meta().rare.death.add(id, notify) {
             // Already dead: Erlang's `noproc`, notified at once.
             notify(Ended {
                 watch: WatchId(id),
@@ -291,7 +291,7 @@ impl Watching {
         let Some(target) = self.take(id.0) else {
             return false;
         };
-        target.meta().death.remove(id.0);
+        target.meta().rare.death.remove(id.0);
         log::debug!(target: "pykka", "{watcher} no longer watches {target}");
         true
     }
@@ -300,7 +300,7 @@ impl Watching {
     pub(crate) fn end_all(&self) {
         let watches = std::mem::take(&mut *self.lock());
         for (id, target) in watches {
-            target.meta().death.remove(id);
+            target.meta().rare.death.remove(id);
         }
     }
 
@@ -373,7 +373,7 @@ mod tests {
         let (actor_ref, _inbox) = unstarted::<Sink>();
         let early = actor_ref.stopped();
         assert!(!early.is_ready());
-        let death = &actor_ref.meta().death;
+        let death = &actor_ref.meta().rare.death;
         death.publish(StopReason::Stopped, || AnyActorRef::from(&actor_ref));
         death.publish(StopReason::Abandoned, || unreachable!("published twice"));
         assert!(early.get().unwrap().is_normal());
@@ -389,8 +389,8 @@ mod tests {
             drop(actor_ref.stopped());
         }
         let kept = actor_ref.stopped();
-        assert_eq!(actor_ref.meta().death.lock().waiters.len(), 1);
-        let death = &actor_ref.meta().death;
+        assert_eq!(actor_ref.meta().rare.death.lock().waiters.len(), 1);
+        let death = &actor_ref.meta().rare.death;
         death.publish(StopReason::Stopped, || AnyActorRef::from(&actor_ref));
         assert!(kept.get().unwrap().is_normal());
     }

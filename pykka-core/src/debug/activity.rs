@@ -8,7 +8,6 @@
 //! generation, bumped when its actor ends, tells a live reference from a stale one,
 //! so no reader ever needs a lock or a reference count to reach a slot.
 
-use std::cell::Cell as StdCell;
 use std::fmt;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -260,30 +259,11 @@ pub(crate) fn unstamp(stamp: u64) -> Option<Instant> {
 
 // ---- which actor is calling ----
 
-thread_local! {
-    /// The slot of the actor whose hook runs on this thread, for kinds of context that
-    /// mark threads (set with the rest of the thread's marks in `context::enter`).
-    static CURRENT: StdCell<u64> = const { StdCell::new(0) };
-}
-
-/// Marks the calling thread as running a hook of the actor owning `activity`; returns
-/// the previous mark.
-#[inline]
-pub(crate) fn enter_thread(activity: ActivityRef) -> u64 {
-    CURRENT.with(|c| c.replace(activity.bits()))
-}
-
-/// Restores the mark [`enter_thread`] replaced.
-#[inline]
-pub(crate) fn leave_thread(previous: u64) {
-    CURRENT.with(|c| c.set(previous));
-}
-
 /// The slot of the actor whose hook the calling context runs, if any: the thread's mark,
 /// else the mark on the context's parker (coroutines, whose loops hold their parker for
 /// life).
 pub(crate) fn current(parker_mark: impl FnOnce() -> u64) -> ActivityRef {
-    let here = CURRENT.with(StdCell::get);
+    let here = crate::rt::context::current_actor_mark();
     ActivityRef::from_bits(if here != 0 { here } else { parker_mark() })
 }
 

@@ -91,7 +91,7 @@ use std::time::Instant;
 
 pub use snapshot::{ActorState, ActorStatus, MessageKind, Snapshot, ThreadStatus, WaitingFor};
 
-pub(crate) use activity::{ActivityRef, claim, enter_thread, leave_thread};
+pub(crate) use activity::{ActivityRef, claim};
 pub(crate) use snapshot::cycle_text;
 pub(crate) use wait_graph::{WaitGuard, Waiting};
 

@@ -22,7 +22,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::park::Parker;
-use crate::debug::{self, ActivityRef};
+use crate::debug::ActivityRef;
 
 /// How one backend's contexts (its coroutines, or its executor's worker threads) wait:
 /// the [`Runtime::Context`](crate::Runtime::Context) of a backend.
@@ -194,7 +194,8 @@ thread_local! {
     static CURRENT_KIND: Cell<Option<&'static Kind>> = const { Cell::new(None) };
     static THREAD_CONTEXT_ID: Cell<u64> = const { Cell::new(0) };
     /// The id of the actor loop whose hook runs on this thread right now, or 0.
-    static CURRENT_LOOP: Cell<u64> = const { Cell::new(0) };
+    /// With the debug slot of its actor (a thread mark for the debug helpers).
+    static CURRENT_LOOP: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
 }
 
 /// The parker of the calling context (see the module docs for how it is found).
@@ -240,7 +241,7 @@ pub fn context_id() -> u64 {
     if let Some(id) = coroutine_id() {
         return id;
     }
-    let in_loop = CURRENT_LOOP.with(Cell::get);
+    let in_loop = CURRENT_LOOP.with(Cell::get).0;
     if in_loop != 0 {
         return in_loop;
     }
@@ -256,8 +257,8 @@ pub fn context_id() -> u64 {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Outer {
     kind: Option<&'static Kind>,
-    loop_id: u64,
-    actor: u64,
+    /// The loop id and debug slot marks.
+    outer_loop: (u64, u64),
 }
 
 /// Marks the calling thread as running a hook of the actor loop `loop_id` of `kind`
@@ -267,15 +268,20 @@ pub(crate) struct Outer {
 pub(crate) fn enter(kind: &'static Kind, loop_id: u64, actor: ActivityRef) -> Outer {
     Outer {
         kind: CURRENT_KIND.with(|c| c.replace(Some(kind))),
-        loop_id: CURRENT_LOOP.with(|c| c.replace(loop_id)),
-        actor: debug::enter_thread(actor),
+        outer_loop: CURRENT_LOOP.with(|c| c.replace((loop_id, actor.bits()))),
     }
+}
+
+/// The debug slot of the actor whose hook runs on this thread (kinds that mark
+/// threads), or 0.
+#[inline]
+pub(crate) fn current_actor_mark() -> u64 {
+    CURRENT_LOOP.with(Cell::get).1
 }
 
 /// Ends what [`enter`] started.
 #[inline]
 pub(crate) fn leave(outer: Outer) {
     CURRENT_KIND.with(|c| c.set(outer.kind));
-    CURRENT_LOOP.with(|c| c.set(outer.loop_id));
-    debug::leave_thread(outer.actor);
+    CURRENT_LOOP.with(|c| c.set(outer.outer_loop));
 }
