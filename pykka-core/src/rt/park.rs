@@ -227,7 +227,7 @@ pub fn wait_until<T>(
 }
 
 /// Runs `recv`, a blocking receive of the calling actor's next message, with the actor
-/// shown as idle meanwhile by [`debug::snapshot`](crate::debug::snapshot).
+/// shown as idle meanwhile by [`debug::snapshot`].
 ///
 /// For a backend whose inbox cannot tell whether its receiver waits
 /// ([`InboxSender::receiver_waits`](crate::rt::InboxSender::receiver_waits)); call it
