@@ -180,17 +180,26 @@ pub fn restart_kinds_decide_what_is_restarted<R: Runtime>(rt: R) {
     supervisor.stop();
 }
 
+/// A supervisor of three permanent kids `a`, `b`, `c` under `strategy`.
+fn three_permanent_kids<R: Runtime>(
+    fx: &Fixture<R>,
+    strategy: Strategy,
+    lives: &Lives,
+) -> ActorRef<Supervisor> {
+    fx.start(
+        Supervisor::new(strategy)
+            .child(kid(&fx.rt, "a", lives, Restart::Permanent))
+            .child(kid(&fx.rt, "b", lives, Restart::Permanent))
+            .child(kid(&fx.rt, "c", lives, Restart::Permanent)),
+    )
+}
+
 /// One-for-all: every child is started again; the others are stopped first, last
 /// started first.
 pub fn one_for_all_restarts_every_child<R: Runtime>(rt: R) {
     let fx = Fixture::new(rt);
     let lives = Lives::default();
-    let supervisor = fx.start(
-        Supervisor::new(Strategy::OneForAll)
-            .child(kid(&fx.rt, "a", &lives, Restart::Permanent))
-            .child(kid(&fx.rt, "b", &lives, Restart::Permanent))
-            .child(kid(&fx.rt, "c", &lives, Restart::Permanent)),
-    );
+    let supervisor = three_permanent_kids(&fx, Strategy::OneForAll, &lives);
     let old = running(&supervisor);
     end(&old[1], KidCmd::Crash);
     let new = running(&supervisor);
@@ -211,12 +220,7 @@ pub fn one_for_all_restarts_every_child<R: Runtime>(rt: R) {
 pub fn rest_for_one_restarts_the_later_children<R: Runtime>(rt: R) {
     let fx = Fixture::new(rt);
     let lives = Lives::default();
-    let supervisor = fx.start(
-        Supervisor::new(Strategy::RestForOne)
-            .child(kid(&fx.rt, "a", &lives, Restart::Permanent))
-            .child(kid(&fx.rt, "b", &lives, Restart::Permanent))
-            .child(kid(&fx.rt, "c", &lives, Restart::Permanent)),
-    );
+    let supervisor = three_permanent_kids(&fx, Strategy::RestForOne, &lives);
     let old = running(&supervisor);
     end(&old[1], KidCmd::Crash);
     let new = running(&supervisor);
