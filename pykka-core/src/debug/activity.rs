@@ -9,7 +9,7 @@
 //! so no reader ever needs a lock or a reference count to reach a slot.
 
 use std::fmt;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -65,6 +65,9 @@ pub(crate) struct Busy {
     pub(crate) word: AtomicU64,
     /// When the current message (or phase) started, in [`stamp`] form; 0 if unknown.
     pub(crate) since: AtomicU64,
+    /// Set while the actor blocks for its next message, by a backend whose inbox cannot
+    /// tell (see [`rt::park::waiting_for_messages`](crate::rt::park::waiting_for_messages)).
+    pub(crate) idle: AtomicBool,
 }
 
 /// What the actor waits for, written by the actor before it parks and read by anyone:

@@ -395,7 +395,8 @@ pub(super) fn take() -> Snapshot {
         };
         let timed = super::records_times();
         let since = unstamp(slot.busy.0.since.load(Ordering::Relaxed));
-        let mut state = match (phase, receiver_waits) {
+        let idle = receiver_waits.or(slot.busy.0.idle.load(Ordering::Relaxed).then_some(true));
+        let mut state = match (phase, idle) {
             (Phase::Starting, _) => ActorState::Starting,
             (Phase::Stopping, _) => ActorState::Stopping,
             (_, Some(true)) => ActorState::Idle,
@@ -413,24 +414,20 @@ pub(super) fn take() -> Snapshot {
         if let Some(record) = wait_graph::read(slot) {
             let target = ActivityRef::from_bits(record.target);
             let waiting_for = match WaitKind::from_bits(record.kind) {
-                Some(WaitKind::Inbox) => None,
                 Some(WaitKind::Actor) => {
                     edges.insert(me, target);
-                    Some(match target_label(target) {
+                    match target_label(target) {
                         Some(label) => WaitingFor::ReplyOf(label),
                         None => WaitingFor::Reply,
-                    })
+                    }
                 }
-                Some(WaitKind::Event) => Some(WaitingFor::Event),
-                Some(WaitKind::Sleep) => Some(WaitingFor::Sleep),
-                Some(WaitKind::Reply) | None => Some(WaitingFor::Reply),
+                Some(WaitKind::Event) => WaitingFor::Event,
+                Some(WaitKind::Sleep) => WaitingFor::Sleep,
+                Some(WaitKind::Reply) | None => WaitingFor::Reply,
             };
-            state = match waiting_for {
-                Some(waiting_for) => ActorState::Waiting {
-                    waiting_for,
-                    since: unstamp(record.since),
-                },
-                None => ActorState::Idle,
+            state = ActorState::Waiting {
+                waiting_for,
+                since: unstamp(record.since),
             };
         }
         let label = origin.label().clone();

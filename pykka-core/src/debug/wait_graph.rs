@@ -47,8 +47,6 @@ pub(crate) enum WaitKind {
     Reply = 2,
     Event = 3,
     Sleep = 4,
-    /// The actor's own inbox: idle (published only by backends whose inbox cannot tell).
-    Inbox = 5,
 }
 
 impl WaitKind {
@@ -58,7 +56,6 @@ impl WaitKind {
             2 => WaitKind::Reply,
             3 => WaitKind::Event,
             4 => WaitKind::Sleep,
-            5 => WaitKind::Inbox,
             _ => return None,
         })
     }
@@ -238,8 +235,6 @@ pub(crate) fn check_before_send(
 /// A published wait; dropping it ends the wait's record.
 #[derive(Debug)]
 pub(crate) enum WaitGuard {
-    /// Nothing was published (an idle mark outside an actor).
-    None,
     /// An actor's wait, and the record it replaced (a wait nested in a get-hook).
     Actor(&'static Activity, Option<Published>),
     /// A plain thread's wait, by its key in [`THREADS`].
@@ -249,7 +244,6 @@ pub(crate) enum WaitGuard {
 impl Drop for WaitGuard {
     fn drop(&mut self) {
         match self {
-            WaitGuard::None => {}
             WaitGuard::Actor(slot, previous) => match previous {
                 Some(record) => write(slot, *record),
                 None => slot.wait.0.id.store(0, Ordering::Release),
@@ -298,31 +292,6 @@ pub(crate) fn publish(
         return Err(deadlock(me, &chain));
     }
     Ok(guard)
-}
-
-/// Publishes "idle, waiting for its next message" for the actor `me` (nothing for a
-/// plain thread).
-pub(crate) fn publish_idle(me: ActivityRef) -> WaitGuard {
-    let Some(slot) = activity::get(me) else {
-        return WaitGuard::None;
-    };
-    let previous = read(slot);
-    let w = &slot.wait.0;
-    let id = w.last_id.load(Ordering::Relaxed) + 1;
-    w.last_id.store(id, Ordering::Relaxed);
-    let since = if super::records_times() {
-        stamp(Instant::now())
-    } else {
-        0
-    };
-    let record = Published {
-        id,
-        kind: WaitKind::Inbox as u64,
-        target: 0,
-        since,
-    };
-    write(slot, record);
-    WaitGuard::Actor(slot, previous)
 }
 
 // ---- plain threads ----
