@@ -87,11 +87,14 @@ pub(crate) fn write(slot: &Activity, record: Published) {
     slot.wait.0.id.store(record.id, Ordering::Release);
 }
 
-/// The first part of [`write`]: sequence to 0, then the fields.
+/// The first part of [`write`]: sequence to 0 (unless it is 0: no wait published,
+/// the common case), then the fields.
 fn write_fields(slot: &Activity, record: Published) {
     let w = &slot.wait.0;
-    w.id.store(0, Ordering::Relaxed);
-    fence(Ordering::Release);
+    if w.id.load(Ordering::Relaxed) != 0 {
+        w.id.store(0, Ordering::Relaxed);
+        fence(Ordering::Release);
+    }
     w.kind.store(record.kind, Ordering::Relaxed);
     w.target.store(record.target, Ordering::Relaxed);
     w.since.store(record.since, Ordering::Relaxed);
@@ -112,6 +115,10 @@ pub(crate) fn publish_and_check(
     me: ActivityRef,
     target: Option<ActivityRef>,
 ) -> Option<Vec<ActivityRef>> {
+    let Some(target) = target else {
+        write(slot, record);
+        return None;
+    };
     write_fields(slot, record);
     let w = &slot.wait.0;
     #[cfg(not(loom))]
@@ -121,7 +128,7 @@ pub(crate) fn publish_and_check(
         w.id.store(record.id, Ordering::Release);
         fence(Ordering::SeqCst);
     }
-    find_cycle(slots, me, target?)
+    find_cycle(slots, me, target)
 }
 
 /// One consistent look at a record; `None` if it does not wait (or changed meanwhile).
