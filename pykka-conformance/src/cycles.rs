@@ -82,6 +82,23 @@ pub fn deadlock_of(actors: &[&ActorRef<Node>]) -> String {
     format!("deadlock:{}", labels.join(" -> "))
 }
 
+/// Polls the debug snapshot (bounded by [`TIMEOUT`]) until `cond` holds, and returns
+/// that snapshot; fails the case with `what` and the last snapshot otherwise.
+pub fn snapshot_until(what: &str, cond: impl Fn(&debug::Snapshot) -> bool) -> debug::Snapshot {
+    let until = Instant::now() + TIMEOUT;
+    loop {
+        let snapshot = debug::snapshot();
+        if cond(&snapshot) {
+            return snapshot;
+        }
+        assert!(
+            Instant::now() < until,
+            "never saw {what} in the debug snapshot:\n{snapshot}"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
 /// Waits (polling the debug snapshot, bounded by [`TIMEOUT`]) until `actor` is blocked
 /// in a wait that `matches`.
 pub fn wait_until_waiting(
@@ -89,22 +106,12 @@ pub fn wait_until_waiting(
     what: &str,
     matches: impl Fn(&WaitingFor) -> bool,
 ) {
-    let until = Instant::now() + TIMEOUT;
-    loop {
-        let snapshot = debug::snapshot();
-        let waiting = snapshot.actors().iter().any(|a| {
+    snapshot_until(&format!("{actor} {what}"), |snapshot| {
+        snapshot.actors().iter().any(|a| {
             a.urn() == actor.urn()
                 && matches!(a.state(), ActorState::Waiting { waiting_for, .. } if matches(waiting_for))
-        });
-        if waiting {
-            return;
-        }
-        assert!(
-            Instant::now() < until,
-            "{actor} never showed as {what} in the debug snapshot:\n{snapshot}"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-    }
+        })
+    });
 }
 
 /// Waits until `actor` waits for the reply of `target`.
@@ -221,14 +228,9 @@ pub fn every_blocking_wait_refuses_a_cycle<R: Runtime>(rt: R) {
         "ok:true true true true"
     );
     // `a` handles the ping and the call queued meanwhile, then the stop.
-    let stopped = Instant::now() + TIMEOUT;
-    while a.is_alive() {
-        assert!(
-            Instant::now() < stopped,
-            "the queued stop never stopped the actor"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    a.stopped()
+        .get_timeout(TIMEOUT)
+        .expect("the queued stop never stopped the actor");
 }
 
 /// Two actors that ask each other at the same moment: at least one of them is refused
@@ -380,24 +382,18 @@ pub fn snapshot_shows_states_waits_and_threads<R: Runtime>(rt: R) {
             .unwrap()
     };
     assert!(blocked.wait_timeout(TIMEOUT));
-    let until = Instant::now() + TIMEOUT;
-    let snapshot = loop {
-        let s = debug::snapshot();
+    let snapshot = snapshot_until("the plain thread's wait and two queued pings", |s| {
         let thread_waits = s.threads().iter().any(|t| {
             t.name() == Some("snapshot-waiter")
                 && *t.waiting_for() == WaitingFor::ReplyOf(a.to_string().into())
         });
-        let b_status = s.actors().iter().find(|x| x.urn() == b.urn()).cloned();
-        let b_queued = b_status.as_ref().and_then(|x| x.queued());
-        if thread_waits && b_queued.is_some_and(|n| n >= 2) {
-            break s;
-        }
-        assert!(
-            Instant::now() < until,
-            "the snapshot never showed the waits:\n{s}"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-    };
+        let b_queued = s
+            .actors()
+            .iter()
+            .find(|x| x.urn() == b.urn())
+            .and_then(|x| x.queued());
+        thread_waits && b_queued.is_some_and(|n| n >= 2)
+    });
     let text = snapshot.to_string();
     let status = |x: &ActorRef<Node>| {
         snapshot
@@ -441,35 +437,17 @@ pub fn snapshot_shows_states_waits_and_threads<R: Runtime>(rt: R) {
     waiter.join().unwrap().unwrap();
     // With nothing left to do, both show as idle.
     for actor in [&a, &b] {
-        let until = Instant::now() + TIMEOUT;
-        loop {
-            let s = debug::snapshot();
-            let state = s
-                .actors()
+        snapshot_until(&format!("{actor} idle"), |s| {
+            s.actors()
                 .iter()
-                .find(|x| x.urn() == actor.urn())
-                .map(|x| x.state().clone());
-            if state == Some(ActorState::Idle) {
-                break;
-            }
-            assert!(Instant::now() < until, "{actor} never showed as idle:\n{s}");
-            std::thread::sleep(Duration::from_millis(1));
-        }
+                .any(|x| x.urn() == actor.urn() && *x.state() == ActorState::Idle)
+        });
     }
     // A stopped actor leaves the snapshot (once its loop has ended).
     a.stop();
-    let until = Instant::now() + TIMEOUT;
-    while debug::snapshot()
-        .actors()
-        .iter()
-        .any(|s| s.urn() == a.urn())
-    {
-        assert!(
-            Instant::now() < until,
-            "a stopped actor stayed in the snapshot"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    snapshot_until("the stopped actor gone", |s| {
+        s.actors().iter().all(|x| x.urn() != a.urn())
+    });
 }
 
 /// `log_actor_states` logs one ERROR record per actor (with its backend and state), on
