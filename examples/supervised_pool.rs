@@ -51,7 +51,8 @@ fn run<R: Runtime>(runtime: R) {
     let registry = ActorRegistry::new();
     let supervisor = (0..POOL_SIZE).fold(
         Supervisor::new(Strategy::OneForOne).intensity(5, Duration::from_secs(5)),
-        |s, _| s.child(ChildSpec::new(&runtime, || PrimeCounter)),
+        // `inherit`: the workers run on the supervisor's own runtime.
+        |s, _| s.child(ChildSpec::inherit(|| PrimeCounter)),
     );
     let supervisor = registry
         .start(&runtime, supervisor)

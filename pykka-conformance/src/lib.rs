@@ -9,7 +9,8 @@
 //! `tell_every`), [`faults`] (behaviours
 //! Pykka does not test, and misuse), [`edges`] (promises at the edges: panics and
 //! deadlines around replies), [`supervision`] (an actor's end, death watch and their
-//! races), [`supervisor`] (the ready-made supervisor) and [`stress`] (races and blocking chains). A case
+//! races), [`supervisor`] (the ready-made supervisor), [`children`] (actors started from
+//! a `Context`) and [`stress`] (races and blocking chains). A case
 //! panics when the runtime breaks the contract; every wait in it is bounded, so a
 //! broken backend fails in seconds instead of hanging. Each case uses a registry of
 //! its own, never [`ActorRegistry::global`](pykka_core::ActorRegistry::global), so cases
@@ -56,6 +57,7 @@
 
 pub mod actor;
 pub mod actor_ref;
+pub mod children;
 pub mod contract;
 pub mod cycles;
 pub mod edges;
@@ -170,6 +172,11 @@ macro_rules! cross_suite {
             #[test]
             fn supervisor_across_runtimes() {
                 $crate::supervisor::cross::supervisor_across_runtimes($a, $b)
+            }
+
+            #[test]
+            fn children_stay_on_their_parents_runtime() {
+                $crate::children::cross::children_stay_on_their_parents_runtime($a, $b)
             }
         }
     };
@@ -369,6 +376,10 @@ macro_rules! __pykka_suite_cases {
         $m!(supervisor::restarts_past_the_intensity_make_the_supervisor_give_up);
         $m!(supervisor::children_stop_in_reverse_order_with_their_supervisor);
         $m!(supervisor::child_failing_while_its_supervisor_stops);
+        $m!(children::child_runs_on_the_parents_runtime_and_registry);
+        $m!(children::child_fails_like_any_actor);
+        $m!(children::start_watched_notifies_once_even_for_an_instant_end);
+        $m!(children::inherited_child_specs_restart_on_the_supervisors_runtime);
         $m!(stress::asks_racing_with_stop_all_end);
         $m!(stress::blocking_chain_of_64);
         $m!(stress::benchmark_operations_run_ten_times);

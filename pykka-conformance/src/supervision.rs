@@ -30,7 +30,7 @@ impl Notes {
         Self::default()
     }
 
-    fn push(&self, ended: &Ended) {
+    pub(crate) fn push(&self, ended: &Ended) {
         let (list, changed) = &*self.inner;
         list.lock()
             .unwrap_or_else(|e| e.into_inner())

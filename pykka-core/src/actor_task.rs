@@ -97,30 +97,35 @@ impl<A: Actor, R: Runtime> ActorTask<A, R> {
     where
         R::Receiver<Envelope<A>>: RecvAsync<Envelope<A>>,
     {
-        let ActorTask {
-            mut inbox,
-            mut actor_loop,
-        } = self;
-        if actor_loop.start().is_continue() {
-            let mut in_a_row = 0;
-            while let Some(envelope) = inbox
-                .recv_async(actor_loop.last_awaited_from_outside())
-                .await
-            {
-                if actor_loop.handle(envelope).is_break() {
-                    break;
-                }
-                in_a_row += 1;
-                if in_a_row == BATCH {
-                    in_a_row = 0;
-                    YieldNow(false).await;
-                }
+        let ActorTask { inbox, actor_loop } = self;
+        run_async(inbox, actor_loop).await;
+    }
+}
+
+/// The task form of the loop contract, over any receiver.
+pub(crate) async fn run_async<A: Actor, I: RecvAsync<Envelope<A>>>(
+    mut inbox: I,
+    mut actor_loop: ActorLoop<A>,
+) {
+    if actor_loop.start().is_continue() {
+        let mut in_a_row = 0;
+        while let Some(envelope) = inbox
+            .recv_async(actor_loop.last_awaited_from_outside())
+            .await
+        {
+            if actor_loop.handle(envelope).is_break() {
+                break;
+            }
+            in_a_row += 1;
+            if in_a_row == BATCH {
+                in_a_row = 0;
+                YieldNow(false).await;
             }
         }
-        actor_loop.drop_queued(|| RecvAsync::next_queued(&mut inbox));
-        drop(inbox);
-        drop(actor_loop);
     }
+    actor_loop.drop_queued(|| RecvAsync::next_queued(&mut inbox));
+    drop(inbox);
+    drop(actor_loop);
 }
 
 impl<A: Actor, R: Runtime> fmt::Debug for ActorTask<A, R> {

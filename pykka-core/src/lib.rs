@@ -87,6 +87,7 @@ mod actor_loop;
 mod actor_ref;
 mod actor_task;
 mod any_ref;
+mod any_task;
 pub mod debug;
 mod error;
 mod event;

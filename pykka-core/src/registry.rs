@@ -7,11 +7,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
-use crate::actor_loop::ActorLoop;
+use crate::actor_loop::{ActorLoop, Envelope};
 use crate::actor_ref::{Cell, Meta};
 use crate::actor_task::ActorTask;
+use crate::any_task::{AnyActorTask, Spawner};
 use crate::error::{StartError, TimeoutError};
-use crate::rt::context;
+use crate::rt::{InboxSender, mailbox};
 use crate::waiters::deadline_after;
 use crate::{Actor, ActorRef, AnyActorRef, Context, Reply, Runtime, StopReason};
 
@@ -96,16 +97,42 @@ impl ActorRegistry {
         runtime: &R,
         actor: A,
     ) -> Result<ActorRef<A>, StartError> {
-        let meta = Meta::new(NEXT_ACTOR_ID.fetch_add(1, Ordering::Relaxed), A::name());
         let (sender, inbox) = runtime.inbox();
-        let kind = context::kind_of::<R::Context>();
+        let spawner: Arc<dyn Spawner> = Arc::new(runtime.clone());
+        self.start_with(actor, sender, spawner, |actor_loop| {
+            runtime.spawn(ActorTask::new(inbox, actor_loop))
+        })
+    }
+
+    /// Starts `actor` on the runtime of `spawner`, a context's, with core's mailbox.
+    pub(crate) fn start_erased<A: Actor>(
+        &self,
+        spawner: &Arc<dyn Spawner>,
+        actor: A,
+    ) -> Result<ActorRef<A>, StartError> {
+        let (sender, inbox) = mailbox::mailbox();
+        self.start_with(actor, sender, spawner.clone(), |actor_loop| {
+            spawner.spawn_erased(AnyActorTask::new(inbox, actor_loop))
+        })
+    }
+
+    fn start_with<A: Actor, S: InboxSender<Envelope<A>>>(
+        &self,
+        actor: A,
+        sender: S,
+        spawner: Arc<dyn Spawner>,
+        spawn: impl FnOnce(ActorLoop<A>) -> std::io::Result<()>,
+    ) -> Result<ActorRef<A>, StartError> {
+        let meta = Meta::new(NEXT_ACTOR_ID.fetch_add(1, Ordering::Relaxed), A::name());
+        let kind = spawner.kind();
         let cell: Arc<Cell<A>> = Arc::new(Cell::new(meta, kind, sender));
-        crate::debug::adopt::<A, R>(&cell);
+        crate::debug::adopt::<A>(&cell, spawner.runtime_name());
         let actor_ref = ActorRef::from_cell(cell);
         self.register(&actor_ref);
         log::debug!(target: "pykka", "Starting {actor_ref}");
-        let actor_loop = ActorLoop::new(actor, Context::new(actor_ref.clone(), self.clone()), kind);
-        match runtime.spawn(ActorTask::new(inbox, actor_loop)) {
+        let ctx = Context::new(actor_ref.clone(), self.clone(), spawner);
+        let actor_loop = ActorLoop::new(actor, ctx, kind);
+        match spawn(actor_loop) {
             Ok(()) => Ok(actor_ref),
             Err(e) => {
                 // A backend that fails drops the loop, whose drop marks the actor dead

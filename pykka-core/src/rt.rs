@@ -11,6 +11,7 @@
 //! | [`Runtime`](crate::Runtime) | implements it (it lives at the crate root, because applications name it in `R: Runtime` bounds) |
 //! | [`InboxSender`] | implements it for its inbox's sending half |
 //! | [`ActorTask`] | runs it, to the actor's end ([`Runtime::spawn`](crate::Runtime::spawn)): the loop is core's |
+//! | [`AnyActorTask`] | runs it as an `ActorTask` ([`Runtime::spawn_erased`](crate::Runtime::spawn_erased)): an actor started from another's `Context`, type erased, on core's mailbox |
 //! | [`RecvBlocking`], [`RecvAsync`], [`Envelope`] | implements one of them for its inbox's receiving half, of envelopes; core tells each receive whether the last message was awaited from outside, for the backend's own look-before-park policy |
 //! | [`mailbox`] | a ready-made inbox with the closing rule |
 //! | [`context::WaitContext`] | implements it: how its contexts wait ([`Runtime::Context`](crate::Runtime::Context)) |
@@ -24,4 +25,5 @@ pub mod timer;
 
 pub use crate::actor_loop::Envelope;
 pub use crate::actor_task::{ActorTask, RecvAsync, RecvBlocking};
+pub use crate::any_task::AnyActorTask;
 pub use crate::runtime::InboxSender;

@@ -3,8 +3,8 @@
 use std::io;
 
 use crate::Actor;
-use crate::rt::ActorTask;
 use crate::rt::context::WaitContext;
+use crate::rt::{ActorTask, AnyActorTask};
 // For the docs' links, which other crates' pages of implementors show as written.
 #[cfg(doc)]
 use crate::rt::{RecvAsync, RecvBlocking, context::OsThread};
@@ -46,7 +46,8 @@ use crate::rt::{RecvAsync, RecvBlocking, context::OsThread};
 ///   `ask` ever waits for a message that nobody will handle: an unhandled ask resolves
 ///   itself with [`ActorDeadError`](crate::ActorDeadError) when its envelope is dropped.
 /// - **Run the task**: [`spawn`](Runtime::spawn) runs the [`ActorTask`] to its end, on a
-///   thread or coroutine of its own or as a task.
+///   thread or coroutine of its own or as a task; [`spawn_erased`](Runtime::spawn_erased)
+///   does the same for an [`AnyActorTask`].
 /// - **Waiting that fits the context**: [`Context`](Runtime::Context) says how the
 ///   backend's contexts park (see [`WaitContext`]); contexts of two backends are
 ///   disjoint.
@@ -128,6 +129,19 @@ pub trait Runtime: Clone + Send + Sync + 'static {
     /// `io::ErrorKind::WouldBlock` from a thread limit). The actor is then not started:
     /// dropping the task fails its queued asks and marks it dead.
     fn spawn<A: Actor>(&self, task: ActorTask<A, Self>) -> io::Result<()>;
+
+    /// Runs an actor whose type is erased, as [`spawn`](Runtime::spawn) runs a typed
+    /// one: `task.run_blocking()` on a thread or coroutine of its own, or `task.run()`
+    /// polled as a task. Core calls it for an actor started from another actor's
+    /// [`Context::start`](crate::Context::start), which knows the child's type but not
+    /// the runtime's; the task's inbox is then core's
+    /// [`mailbox`](crate::rt::mailbox) (its [`closer`](AnyActorTask::closer) ends it from
+    /// outside, for a runtime that ends its actors at shutdown).
+    ///
+    /// # Errors
+    ///
+    /// As for [`spawn`](Runtime::spawn).
+    fn spawn_erased(&self, task: AnyActorTask) -> io::Result<()>;
 }
 
 /// The sending half of an inbox, as core uses it.

@@ -6,9 +6,7 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use crate::{
-    Actor, ActorRegistry, AnyActorRef, Context, Ended, Failure, Runtime, StartError, WatchId,
-};
+use crate::{Actor, AnyActorRef, Context, Ended, Failure, Runtime, StartError, WatchId};
 
 /// Which children a supervisor restarts when one of them is to be restarted (OTP's
 /// `strategy`).
@@ -36,14 +34,14 @@ pub enum Restart {
     Temporary,
 }
 
-type StartFn = Box<dyn Fn(&ActorRegistry) -> Result<AnyActorRef, StartError> + Send>;
+type StartFn = Box<dyn Fn(&Context<Supervisor>) -> Result<AnyActorRef, StartError> + Send>;
 
 /// How a [`Supervisor`] starts one child: a factory of fresh actor values, the runtime
 /// to start them on, and a [`Restart`] kind ([`Permanent`](Restart::Permanent) unless
 /// [`restart`](ChildSpec::restart) says otherwise).
 ///
-/// The runtime is the spec's own: children may run on another backend than their
-/// supervisor.
+/// The runtime is the spec's own ([`new`](ChildSpec::new)): children may run on another
+/// backend than their supervisor; or the supervisor's ([`inherit`](ChildSpec::inherit)).
 pub struct ChildSpec {
     name: &'static str,
     restart: Restart,
@@ -63,9 +61,47 @@ impl ChildSpec {
         ChildSpec {
             name: A::name(),
             restart: Restart::Permanent,
-            start: Box::new(move |registry| {
-                registry.start(&runtime, factory()).map(AnyActorRef::from)
+            start: Box::new(move |ctx| {
+                ctx.registry()
+                    .start(&runtime, factory())
+                    .map(AnyActorRef::from)
             }),
+        }
+    }
+
+    /// A child made by `factory`, started on the supervisor's own runtime (through
+    /// [`Context::start`]), so that the spec needs no runtime value.
+    ///
+    /// ```
+    /// use pykka_core::{Actor, ChildSpec, Context, Failure, Strategy, Supervisor};
+    ///
+    /// struct Worker;
+    /// impl Actor for Worker {
+    ///     type Message = u32;
+    ///     type Reply = u32;
+    ///     fn on_receive(&mut self, n: u32, _: &Context<Self>) -> Result<u32, Failure> { Ok(n) }
+    /// }
+    ///
+    /// // The worker runs on the green, smol or thread backend as the supervisor does.
+    /// let sup = Supervisor::new(Strategy::OneForOne)
+    ///     .child(ChildSpec::inherit(|| Worker))
+    ///     .start(&pykka_thread::ThreadRuntime::default())
+    ///     .unwrap();
+    /// let children = sup.ask(pykka_core::SupervisorMsg::Children).unwrap();
+    /// let worker = children[0].as_ref().unwrap().downcast::<Worker>().unwrap();
+    /// assert_eq!(worker.ask(5).unwrap(), 5);
+    /// sup.stop();
+    /// assert!(!worker.is_alive());
+    /// ```
+    pub fn inherit<A, F>(factory: F) -> Self
+    where
+        A: Actor,
+        F: Fn() -> A + Send + 'static,
+    {
+        ChildSpec {
+            name: A::name(),
+            restart: Restart::Permanent,
+            start: Box::new(move |ctx| ctx.start(factory()).map(AnyActorRef::from)),
         }
     }
 
@@ -115,7 +151,7 @@ struct Child {
 ///
 /// **Finding a restarted child**: a restart starts a *new* actor (a new URN),
 /// registered again in the supervisor's registry. Callers find the current
-/// incarnation there, by class ([`ActorRegistry::get_by_class`]) or by name, or ask
+/// incarnation there, by class ([`ActorRegistry::get_by_class`](crate::ActorRegistry::get_by_class)) or by name, or ask
 /// the supervisor ([`SupervisorMsg::Children`]). A handle that silently follows the
 /// incarnations would hide the restart from its holders (an ask in flight to the old
 /// one fails with [`ActorDeadError`](crate::ActorDeadError) and should be seen), so
@@ -217,7 +253,7 @@ impl Supervisor {
     }
 
     fn start_child(&mut self, i: usize, ctx: &Context<Self>) -> Result<(), Failure> {
-        let actor = (self.specs[i].start)(ctx.registry())?;
+        let actor = (self.specs[i].start)(ctx)?;
         let watch = ctx.watch(&actor)?;
         self.children[i] = Some(Child { actor, watch });
         Ok(())

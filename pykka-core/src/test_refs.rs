@@ -22,7 +22,30 @@ pub(crate) fn unstarted<A: Actor>() -> (ActorRef<A>, MailboxReceiver<Envelope<A>
 
 /// A context for `actor_ref` in `registry`, to run queued work by hand.
 pub(crate) fn context<A: Actor>(actor_ref: &ActorRef<A>, registry: &ActorRegistry) -> Context<A> {
-    Context::new(actor_ref.clone(), registry.clone())
+    Context::new(actor_ref.clone(), registry.clone(), Arc::new(NoRuntime))
+}
+
+/// A runtime that starts nothing: hand-run contexts never start children.
+#[derive(Clone)]
+struct NoRuntime;
+
+impl crate::Runtime for NoRuntime {
+    const NAME: &'static str = "none";
+    type Sender<M: Send + 'static> = crate::rt::mailbox::MailboxSender<M>;
+    type Receiver<M: Send + 'static> = MailboxReceiver<M>;
+    type Context = OsThread;
+
+    fn inbox<M: Send + 'static>(&self) -> (Self::Sender<M>, Self::Receiver<M>) {
+        mailbox()
+    }
+
+    fn spawn<B: Actor>(&self, _: crate::rt::ActorTask<B, Self>) -> std::io::Result<()> {
+        Err(std::io::ErrorKind::Unsupported.into())
+    }
+
+    fn spawn_erased(&self, _: crate::rt::AnyActorTask) -> std::io::Result<()> {
+        Err(std::io::ErrorKind::Unsupported.into())
+    }
 }
 
 /// Runs the next queued message, if it is a proxy call (what recipients queue), as the

@@ -12,7 +12,7 @@ mod spawn;
 
 use std::io;
 
-use pykka_core::rt::ActorTask;
+use pykka_core::rt::{ActorTask, AnyActorTask};
 use pykka_core::{Actor, Runtime};
 
 pub use config::{ConfigError, DEFAULT_STACK_SIZE, MIN_STACK_SIZE};
@@ -217,6 +217,12 @@ impl Runtime for GreenRuntime {
     }
 
     fn spawn<A: Actor>(&self, task: ActorTask<A, Self>) -> io::Result<()> {
+        config::fix_workers();
+        let name = task.name();
+        spawn::spawn_coroutine(name, self.stack_words, move || task.run_blocking())
+    }
+
+    fn spawn_erased(&self, task: AnyActorTask) -> io::Result<()> {
         config::fix_workers();
         let name = task.name();
         spawn::spawn_coroutine(name, self.stack_words, move || task.run_blocking())

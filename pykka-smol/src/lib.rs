@@ -14,7 +14,7 @@ use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use pykka_core::rt::ActorTask;
+use pykka_core::rt::{ActorTask, AnyActorTask};
 use pykka_core::{Actor, Event, Runtime};
 use smol::{Executor, Task};
 
@@ -378,6 +378,22 @@ impl Runtime for SmolRuntime {
     fn spawn<A: Actor>(&self, task: ActorTask<A, Self>) -> io::Result<()> {
         let executor = self.executor()?;
         // An actor keeps its runtime (and the runtime's threads) alive.
+        let keep_alive = self.clone();
+        executor
+            .spawn(async move {
+                task.run().await;
+                drop(keep_alive);
+            })
+            .detach();
+        Ok(())
+    }
+
+    fn spawn_erased(&self, task: AnyActorTask) -> io::Result<()> {
+        let executor = self.executor()?;
+        if let Mode::Owned(pool) = &self.inner.mode {
+            // So that a shutdown can end the actor (and fail its queued asks).
+            pool.adopt(task.closer());
+        }
         let keep_alive = self.clone();
         executor
             .spawn(async move {

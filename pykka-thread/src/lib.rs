@@ -11,7 +11,7 @@ use std::thread;
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use pykka_core::rt::context::OsThread;
 use pykka_core::rt::park::waiting_for_messages;
-use pykka_core::rt::{ActorTask, InboxSender, RecvBlocking};
+use pykka_core::rt::{ActorTask, AnyActorTask, InboxSender, RecvBlocking};
 use pykka_core::{Actor, Runtime};
 
 pub use pykka_core;
@@ -135,15 +135,33 @@ impl Runtime for ThreadRuntime {
     }
 
     fn spawn<A: Actor>(&self, task: ActorTask<A, Self>) -> io::Result<()> {
-        let name = match &self.config.name_prefix {
-            Some(prefix) => format!("{prefix}-{}", task.name()),
-            None => task.name(),
-        };
-        let mut builder = thread::Builder::new().name(name);
-        if let Some(size) = self.config.stack_size {
-            builder = builder.stack_size(size);
-        }
-        builder.spawn(move || task.run_blocking())?;
+        let name = self.thread_name(task.name());
+        self.thread_builder(name)
+            .spawn(move || task.run_blocking())?;
         Ok(())
+    }
+
+    fn spawn_erased(&self, task: AnyActorTask) -> io::Result<()> {
+        let name = self.thread_name(task.name());
+        self.thread_builder(name)
+            .spawn(move || task.run_blocking())?;
+        Ok(())
+    }
+}
+
+impl ThreadRuntime {
+    fn thread_name(&self, actor: String) -> String {
+        match &self.config.name_prefix {
+            Some(prefix) => format!("{prefix}-{actor}"),
+            None => actor,
+        }
+    }
+
+    fn thread_builder(&self, name: String) -> thread::Builder {
+        let builder = thread::Builder::new().name(name);
+        match self.config.stack_size {
+            Some(size) => builder.stack_size(size),
+            None => builder,
+        }
     }
 }

@@ -10,9 +10,9 @@ use std::fmt;
 use std::io;
 use std::sync::{Arc, Mutex};
 
-use pykka_core::rt::ActorTask;
 use pykka_core::rt::context::adopt;
 use pykka_core::rt::mailbox::{self, MailboxReceiver, MailboxSender};
+use pykka_core::rt::{ActorTask, AnyActorTask};
 use pykka_core::{Actor, Runtime};
 use tokio::runtime::{Handle, RuntimeFlavor};
 
@@ -222,6 +222,15 @@ impl Runtime for TokioRuntime {
 
     fn spawn<A: Actor>(&self, task: ActorTask<A, Self>) -> io::Result<()> {
         // An actor keeps a runtime this crate made alive.
+        let keep_alive = self.owned.clone();
+        self.handle.spawn(async move {
+            task.run().await;
+            drop(keep_alive);
+        });
+        Ok(())
+    }
+
+    fn spawn_erased(&self, task: AnyActorTask) -> io::Result<()> {
         let keep_alive = self.owned.clone();
         self.handle.spawn(async move {
             task.run().await;

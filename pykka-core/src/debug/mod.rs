@@ -95,10 +95,10 @@ pub(crate) use activity::{ActivityRef, claim};
 pub(crate) use snapshot::cycle_text;
 pub(crate) use wait_graph::{WaitGuard, Waiting};
 
+use crate::Actor;
 use crate::actor_ref::Cell;
 use crate::error::DeadlockError;
 use crate::rt::park::Parker;
-use crate::{Actor, Runtime};
 use activity::{Activity, Owner, Phase, stamp};
 
 static RECORD_TIMES: AtomicBool = AtomicBool::new(false);
@@ -145,14 +145,14 @@ pub fn log_actor_states() {
 }
 
 /// Records who owns a new actor's slot: its origin, backend and inbox.
-pub(crate) fn adopt<A: Actor, R: Runtime>(cell: &Arc<Cell<A>>) {
+pub(crate) fn adopt<A: Actor>(cell: &Arc<Cell<A>>, runtime: &'static str) {
     let origin = cell.meta.origin.clone();
     let weak: Weak<Cell<A>> = Arc::downgrade(cell);
     activity::adopt(
         origin.activity,
         Owner {
             origin,
-            runtime: R::NAME,
+            runtime,
             inbox: Box::new(move || match weak.upgrade() {
                 Some(cell) => (cell.queued(), cell.receiver_waits()),
                 None => (None, None),
