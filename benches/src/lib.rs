@@ -172,7 +172,7 @@ pub fn subjects() -> Vec<Box<dyn Subject>> {
 /// The green runtime of the benchmarks. Their actors (`crate::pykka`'s echo, asker,
 /// counter, fan-in senders, ring nodes and stores) hold no lock guard or thread-local
 /// borrow across a wait and never look at the thread they run on.
-fn green_runtime() -> pykka_green::GreenRuntime {
+pub fn green_runtime() -> pykka_green::GreenRuntime {
     // SAFETY: the benchmark actors keep no thread-bound state across waits and never
     // rely on their thread staying the same (see the doc comment above).
     unsafe { pykka_green::GreenRuntime::new() }

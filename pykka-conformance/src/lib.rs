@@ -10,7 +10,7 @@
 //! Pykka does not test, and misuse), [`edges`] (promises at the edges: panics and
 //! deadlines around replies), [`supervision`] (an actor's end, death watch and their
 //! races), [`supervisor`] (the ready-made supervisor), [`children`] (actors started from
-//! a `Context`) and [`stress`] (races and blocking chains). A case
+//! a `Context`), [`bounded`] (bounded inboxes) and [`stress`] (races and blocking chains). A case
 //! panics when the runtime breaks the contract; every wait in it is bounded, so a
 //! broken backend fails in seconds instead of hanging. Each case uses a registry of
 //! its own, never [`ActorRegistry::global`](pykka_core::ActorRegistry::global), so cases
@@ -57,6 +57,7 @@
 
 pub mod actor;
 pub mod actor_ref;
+pub mod bounded;
 pub mod children;
 pub mod contract;
 pub mod cycles;
@@ -177,6 +178,11 @@ macro_rules! cross_suite {
             #[test]
             fn children_stay_on_their_parents_runtime() {
                 $crate::children::cross::children_stay_on_their_parents_runtime($a, $b)
+            }
+
+            #[test]
+            fn bounded_inboxes_across_runtimes() {
+                $crate::bounded::cross::bounded_inboxes_across_runtimes($a, $b)
             }
         }
     };
@@ -380,6 +386,17 @@ macro_rules! __pykka_suite_cases {
         $m!(children::child_fails_like_any_actor);
         $m!(children::start_watched_notifies_once_even_for_an_instant_end);
         $m!(children::inherited_child_specs_restart_on_the_supervisors_runtime);
+        $m!(bounded::full_inbox_makes_tell_wait_for_room);
+        $m!(bounded::sender_actor_waits_for_room_without_blocking_its_runtime);
+        $m!(bounded::try_tell_and_tell_timeout_hand_the_message_back);
+        $m!(bounded::stop_requests_never_wait_for_room);
+        $m!(bounded::waiting_senders_get_their_message_back_when_the_actor_ends);
+        $m!(bounded::an_actor_telling_itself_goes_over_the_capacity);
+        $m!(bounded::ask_waits_for_room_within_its_timeout);
+        $m!(bounded::tell_async_awaits_room);
+        $m!(bounded::mailbox_capacity_is_reported_and_zero_is_a_start_error);
+        $m!(bounded::a_send_that_would_close_a_cycle_goes_over_the_capacity);
+        $m!(bounded::a_cycle_closed_by_an_ask_makes_the_waiting_sender_give_way);
         $m!(stress::asks_racing_with_stop_all_end);
         $m!(stress::blocking_chain_of_64);
         $m!(stress::benchmark_operations_run_ten_times);

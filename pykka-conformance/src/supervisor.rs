@@ -147,6 +147,8 @@ pub fn supervisor_restarts_a_failed_child_as_a_new_registered_actor<R: Runtime>(
     assert_ne!(new[0].urn(), old[0].urn());
     assert_eq!(new[1], old[1]);
     assert_eq!(new[0].ask_timeout(KidCmd::Ping, TIMEOUT).unwrap(), "a");
+    // b's `on_start` has run too once it answers (a start returns before it runs).
+    assert_eq!(new[1].ask_timeout(KidCmd::Ping, TIMEOUT).unwrap(), "b");
     let registered = fx.registry.get_by_class::<Kid>();
     assert!(registered.contains(&new[0]) && !registered.contains(&old[0]));
     assert_eq!(lives.starts(), 3);

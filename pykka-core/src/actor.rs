@@ -175,6 +175,56 @@ pub trait Actor: Send + Sized + 'static {
         None
     }
 
+    /// The capacity of the actor's inbox, read once when it starts: `None` (the
+    /// default, as in Pykka) for an unbounded inbox, `Some(n)` for a bounded one that
+    /// holds at most `n` messages waiting to be handled. A send to a full inbox waits
+    /// for room, parking the sender's own context ([`ActorRef::tell`],
+    /// [`ask`](ActorRef::ask), proxy calls, [`Recipient`](crate::Recipient)s), or gives
+    /// up with the message handed back ([`try_tell`](ActorRef::try_tell),
+    /// [`tell_timeout`](ActorRef::tell_timeout)); async code awaits
+    /// [`tell_async`](ActorRef::tell_async).
+    ///
+    /// What never waits, and may pass the capacity for a moment: stop requests (so
+    /// `stop` and `stop_all` cannot deadlock on a full inbox); pykka's own messages
+    /// (death-watch notifications, [timers](ActorRef::tell_after)); a send from the actor to
+    /// itself (it would wait for its own loop); and a send whose wait is part of a cycle
+    /// of waits (the target waits, through others, for the sender: whichever wait
+    /// closes the cycle, the sender gives way instead of anyone getting
+    /// [`AskError::Deadlock`](crate::AskError::Deadlock)), logged at DEBUG.
+    /// [`ActorRegistry::broadcast`] tells each actor, so it waits for room like `tell`.
+    ///
+    /// A capacity of 0 fails the start with a [`StartError`] (an inbox that can hold
+    /// nothing could take no message).
+    ///
+    /// ```
+    /// use pykka_core::{Actor, Context, Failure};
+    ///
+    /// struct Logger {
+    ///     capacity: usize,
+    /// }
+    /// impl Actor for Logger {
+    ///     type Message = String;
+    ///     type Reply = ();
+    ///     fn mailbox_capacity(&self) -> Option<usize> {
+    ///         Some(self.capacity)
+    ///     }
+    ///     fn on_receive(&mut self, line: String, _: &Context<Self>) -> Result<(), Failure> {
+    ///         println!("{line}");
+    ///         Ok(())
+    ///     }
+    /// }
+    ///
+    /// let rt = pykka_thread::ThreadRuntime::default();
+    /// let logger = Logger { capacity: 1000 }.start(&rt).unwrap();
+    /// assert_eq!(logger.mailbox_capacity(), Some(1000));
+    /// logger.tell("hello".to_string()).unwrap(); // waits only if 1000 lines are queued
+    /// logger.stop();
+    /// assert!(Logger { capacity: 0 }.start(&rt).is_err());
+    /// ```
+    fn mailbox_capacity(&self) -> Option<usize> {
+        None
+    }
+
     /// The actor's name in logs, errors and thread names: by default the type's name
     /// without its module path and generic arguments.
     fn name() -> &'static str {

@@ -208,6 +208,12 @@ impl<A: Actor> ActorLoop<A> {
     /// cleared by the caller and the panic never unwinds into the backend. Such a panic
     /// stops the actor as a failure would.
     fn dispatch_guarded(&mut self, msg: Msg<A>) -> ControlFlow<()> {
+        if let Some(bound) = self.ctx.actor_ref().meta().bound() {
+            // The envelope has left the inbox: its room is free (stops took none).
+            if !matches!(msg, Msg::Stop(_)) {
+                bound.give_back();
+            }
+        }
         match catch_unwind(AssertUnwindSafe(|| self.dispatch(msg))) {
             Ok(flow) => flow,
             Err(payload) => {
@@ -386,6 +392,10 @@ impl<A: Actor> Drop for ActorLoop<A> {
         if self.phase != Phase::Done && self.ctx.actor_ref().is_alive() {
             self.mark_dead();
             log::debug!(target: "pykka", "Stopped {} (its loop ended without a stop)", self.label());
+        }
+        if let Some(bound) = self.ctx.actor_ref().meta().bound() {
+            // Senders waiting for room learn that the actor is dead.
+            bound.close();
         }
         // The actor's end, published once everything of its life is over (its last
         // hook ran, its inbox is closed): to its watchers and to whoever waits for

@@ -2,19 +2,25 @@
 
 use std::cell::Cell as StdCell;
 use std::fmt;
+use std::future::Future;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant};
 
 use crate::actor_loop::{Envelope, Msg};
+use crate::bounded::{Bound, NoRoom, Room};
 use crate::debug;
-use crate::error::{ActorDeadError, AskError, DeadKind, DeadlockError, TimeoutError};
+use crate::error::{
+    ActorDeadError, AskError, DeadKind, DeadlockError, TellTimeoutError, TimeoutError, TryTellError,
+};
 use crate::reply::Completer;
 use crate::rt::context;
 use crate::runtime::InboxSender;
-use crate::waiters::deadline_after;
+use crate::waiters::{WaitKey, deadline_after};
 use crate::watch::Death;
 use crate::{Actor, Proxy, Reply, StopReason};
 
@@ -74,6 +80,10 @@ pub(crate) struct Origin {
     pub(crate) running_in: AtomicU64,
     /// The actor's slot for the debug helpers and the ask-cycle check.
     pub(crate) activity: debug::ActivityRef,
+    /// The room of a bounded inbox; `None` for an unbounded one (the default). Here
+    /// rather than in [`Meta`] so that the ask-cycle check, which knows actors by their
+    /// origin, can wake the senders waiting for room in a cycle.
+    pub(crate) bound: Option<Bound>,
 }
 
 impl Origin {
@@ -134,7 +144,7 @@ pub(crate) struct Rare {
 }
 
 impl Meta {
-    pub(crate) fn new(id: u64, name: &'static str) -> Self {
+    pub(crate) fn new(id: u64, name: &'static str, capacity: Option<usize>) -> Self {
         Meta {
             id,
             name,
@@ -144,6 +154,7 @@ impl Meta {
                 label: OnceLock::new(),
                 running_in: AtomicU64::new(0),
                 activity: debug::claim(),
+                bound: capacity.map(Bound::new),
             }),
             alive: AtomicBool::new(true),
             rare: Box::default(),
@@ -153,6 +164,11 @@ impl Meta {
     /// `Name (urn:uuid:…)`, Pykka's `str(actor)`.
     pub(crate) fn label(&self) -> &Arc<str> {
         self.origin.label()
+    }
+
+    /// The room of its inbox, if bounded.
+    pub(crate) fn bound(&self) -> Option<&Bound> {
+        self.origin.bound.as_ref()
     }
 
     pub(crate) fn is_alive(&self) -> bool {
@@ -253,8 +269,29 @@ impl<A: Actor> ActorRef<A> {
         &self.cell.meta
     }
 
-    pub(crate) fn send(&self, msg: Msg<A>) -> Result<(), Msg<A>> {
+    /// Sends a stop request, which never waits for room.
+    pub(crate) fn send_stop(&self, msg: Msg<A>) -> Result<(), Msg<A>> {
+        debug_assert!(matches!(msg, Msg::Stop(_)));
         self.cell.sender.send(Envelope(msg)).map_err(|e| e.0)
+    }
+
+    /// Sends any other envelope, taking room in a bounded inbox as `room` says; hands
+    /// the message back with why it was not sent.
+    pub(crate) fn send(&self, msg: Msg<A>, room: Room) -> Result<(), (Msg<A>, NoRoom)> {
+        let Some(bound) = self.cell.meta.bound() else {
+            return self
+                .cell
+                .sender
+                .send(Envelope(msg))
+                .map_err(|e| (e.0, NoRoom::Dead));
+        };
+        if let Err(no) = bound.take(&self.cell.meta, room) {
+            return Err((msg, no));
+        }
+        self.cell.sender.send(Envelope(msg)).map_err(|e| {
+            bound.give_back();
+            (e.0, NoRoom::Dead)
+        })
     }
 
     /// The reply to a message for this actor, and its completer (which fails it as
@@ -300,36 +337,177 @@ impl<A: Actor> ActorRef<A> {
         self.cell.meta.is_alive()
     }
 
-    /// Sends `message` without waiting for anything.
+    /// Sends `message`. On an unbounded inbox (the default) it never waits; on a
+    /// bounded one ([`Actor::mailbox_capacity`]) that is full, it waits for room,
+    /// parking the calling context (a coroutine parks only itself; async code should
+    /// rather `.await` [`tell_async`](Self::tell_async)). A tell never waits for the
+    /// actor's own loop: the actor telling itself, or a tell that would close a cycle
+    /// of waits (the target waits, through others, for the caller), goes over the
+    /// capacity instead (logged at DEBUG).
     ///
     /// # Errors
     ///
     /// [`ActorDeadError`] with the message inside (see
-    /// [`into_inner`](ActorDeadError::into_inner)) if the actor is dead.
+    /// [`into_inner`](ActorDeadError::into_inner)) if the actor is dead, or ends while
+    /// the tell waits for room.
     pub fn tell(&self, message: A::Message) -> Result<(), ActorDeadError<A::Message>> {
-        let not_found = |m| Err(self.cell.meta.dead(DeadKind::NotFound).with_message(m));
-        if !self.is_alive() {
-            return not_found(message);
+        self.tell_with(message, Room::Wait(None))
+            .map_err(|(m, _)| self.cell.meta.dead(DeadKind::NotFound).with_message(m))
+    }
+
+    /// Sends `message` if the inbox has room now, without ever waiting. On an
+    /// unbounded inbox it is [`tell`](Self::tell).
+    ///
+    /// # Errors
+    ///
+    /// [`TryTellError::Full`] with the message if the bounded inbox is full;
+    /// [`TryTellError::Dead`] if the actor is dead.
+    ///
+    /// ```
+    /// use pykka_core::{Actor, Context, Event, Failure};
+    ///
+    /// use std::time::Duration;
+    ///
+    /// struct Slow {
+    ///     busy: Event,
+    ///     release: Event,
+    /// }
+    /// impl Actor for Slow {
+    ///     type Message = u32;
+    ///     type Reply = ();
+    ///     fn mailbox_capacity(&self) -> Option<usize> {
+    ///         Some(1)
+    ///     }
+    ///     fn on_receive(&mut self, _: u32, _: &Context<Self>) -> Result<(), Failure> {
+    ///         self.busy.set();
+    ///         self.release.wait_timeout(Duration::from_secs(10)); // busy until released
+    ///         Ok(())
+    ///     }
+    /// }
+    ///
+    /// let (busy, release) = (Event::new(), Event::new());
+    /// let slow = Slow { busy: busy.clone(), release: release.clone() }
+    ///     .start(&pykka_thread::ThreadRuntime::default())
+    ///     .unwrap();
+    /// assert_eq!(slow.mailbox_capacity(), Some(1));
+    /// slow.tell(1).unwrap();
+    /// assert!(busy.wait_timeout(Duration::from_secs(10))); // 1 is out of the inbox
+    /// slow.try_tell(2).unwrap(); // fills the one place
+    /// let refused = slow.try_tell(3).unwrap_err();
+    /// assert!(refused.is_full());
+    /// assert_eq!(refused.into_inner(), 3);
+    /// release.set();
+    /// slow.stop();
+    /// ```
+    pub fn try_tell(&self, message: A::Message) -> Result<(), TryTellError<A::Message>> {
+        self.tell_with(message, Room::Try)
+            .map_err(|(m, no)| match no {
+                NoRoom::Full => TryTellError::Full(m),
+                _ => TryTellError::Dead(self.cell.meta.dead(DeadKind::NotFound).with_message(m)),
+            })
+    }
+
+    /// Sends `message`, waiting at most `timeout` for room in a full, bounded inbox.
+    /// On an unbounded inbox it is [`tell`](Self::tell).
+    ///
+    /// # Errors
+    ///
+    /// [`TellTimeoutError::Timeout`] with the message if the inbox stayed full;
+    /// [`TellTimeoutError::Dead`] if the actor is dead or ends meanwhile.
+    pub fn tell_timeout(
+        &self,
+        message: A::Message,
+        timeout: Duration,
+    ) -> Result<(), TellTimeoutError<A::Message>> {
+        self.tell_with(message, Room::Wait(deadline_after(timeout)))
+            .map_err(|(m, no)| match no {
+                NoRoom::TimedOut => TellTimeoutError::Timeout(m, timeout),
+                _ => {
+                    TellTimeoutError::Dead(self.cell.meta.dead(DeadKind::NotFound).with_message(m))
+                }
+            })
+    }
+
+    /// Sends `message` from async code: awaits room in a full, bounded inbox without
+    /// blocking the thread (the task yields), then sends. On an unbounded inbox it is
+    /// ready at once. Dropping the future before it is ready sends nothing.
+    ///
+    /// # Errors
+    ///
+    /// As [`tell`](Self::tell).
+    ///
+    /// ```
+    /// # use pykka_core::{Actor, Context, Failure};
+    /// # struct Echo;
+    /// # impl Actor for Echo {
+    /// #     type Message = u32;
+    /// #     type Reply = u32;
+    /// #     fn on_receive(&mut self, m: u32, _: &Context<Self>) -> Result<u32, Failure> { Ok(m) }
+    /// # }
+    /// let echo = Echo.start(&pykka_thread::ThreadRuntime::default()).unwrap();
+    /// smol::block_on(async {
+    ///     echo.tell_async(1).await.unwrap();
+    ///     assert_eq!(echo.ask_nonblocking(2).await.unwrap(), 2);
+    /// });
+    /// echo.stop();
+    /// ```
+    pub fn tell_async(
+        &self,
+        message: A::Message,
+    ) -> impl Future<Output = Result<(), ActorDeadError<A::Message>>> + Send + 'static {
+        TellAsync {
+            actor_ref: self.clone(),
+            message: Some(message),
+            key: WaitKey::default(),
         }
-        match self.send(Msg::Tell(message)) {
+    }
+
+    /// The capacity of the actor's inbox: `None` for an unbounded one (the default).
+    pub fn mailbox_capacity(&self) -> Option<usize> {
+        self.cell.meta.bound().map(Bound::capacity)
+    }
+
+    fn tell_with(&self, message: A::Message, room: Room) -> Result<(), (A::Message, NoRoom)> {
+        if !self.is_alive() {
+            return Err((message, NoRoom::Dead));
+        }
+        match self.send(Msg::Tell(message), room) {
             Ok(()) => Ok(()),
-            Err(Msg::Tell(m)) => not_found(m),
+            Err((Msg::Tell(m), no)) => Err((m, no)),
             Err(_) => unreachable!("the inbox handed back another message"),
         }
     }
 
-    /// Sends `message` and returns at once with a [`Reply`] to its answer.
+    /// Sends `message` and returns with a [`Reply`] to its answer, without waiting for
+    /// the answer (on a full, bounded inbox, it first waits for room as
+    /// [`tell`](Self::tell) does).
     ///
     /// If the actor is dead, the reply fails with [`ActorDeadError`] ("… not found"); if
     /// it stops before handling the message, with "… stopped before handling the
     /// message". It never waits forever because the actor died.
     pub fn ask_nonblocking(&self, message: A::Message) -> Reply<A::Reply> {
+        self.ask_with(message, Room::Wait(None), None)
+    }
+
+    fn ask_with(
+        &self,
+        message: A::Message,
+        room: Room,
+        timeout: Option<Duration>,
+    ) -> Reply<A::Reply> {
+        let not_found = || AskError::Dead(self.cell.meta.dead(DeadKind::NotFound));
         if !self.is_alive() {
-            return Reply::ready(Err(AskError::Dead(self.cell.meta.dead(DeadKind::NotFound))));
+            return Reply::ready(Err(not_found()));
         }
         let (reply, completer) = self.answer();
-        if let Err(Msg::Ask(_, completer)) = self.send(Msg::Ask(message, completer)) {
-            completer.complete(Err(AskError::Dead(self.cell.meta.dead(DeadKind::NotFound))));
+        if let Err((Msg::Ask(_, completer), no)) = self.send(Msg::Ask(message, completer), room) {
+            completer.complete(Err(match no {
+                NoRoom::TimedOut => AskError::Timeout(TimeoutError::new(
+                    timeout,
+                    Some(self.cell.meta.label().clone()),
+                )),
+                _ => not_found(),
+            }));
         }
         reply
     }
@@ -367,13 +545,14 @@ impl<A: Actor> ActorRef<A> {
         timeout: Option<Duration>,
     ) -> Result<A::Reply, AskError> {
         self.cell.meta.origin.refuse_wait()?;
-        self.ask_nonblocking(message).take_within(deadline, timeout)
+        self.ask_with(message, Room::Wait(deadline), timeout)
+            .take_within(deadline, timeout)
     }
 
     /// Enqueues a stop request with no reply (Pykka's `Actor.stop()` from inside).
     pub(crate) fn tell_stop(&self) {
         if self.is_alive() {
-            let _ = self.send(Msg::Stop(None));
+            let _ = self.send_stop(Msg::Stop(None));
         }
     }
 
@@ -385,7 +564,7 @@ impl<A: Actor> ActorRef<A> {
             return Reply::ready(Ok(false));
         }
         let (reply, completer) = self.answer_with(|_| Ok(true));
-        if let Err(Msg::Stop(Some(completer))) = self.send(Msg::Stop(Some(completer))) {
+        if let Err(Msg::Stop(Some(completer))) = self.send_stop(Msg::Stop(Some(completer))) {
             completer.complete(Ok(false));
         }
         reply
@@ -527,6 +706,77 @@ impl<A: Actor> fmt::Display for ActorRef<A> {
 impl<A: Actor> fmt::Debug for ActorRef<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "<ActorRef for {}>", self.cell.meta.label())
+    }
+}
+
+/// The future of [`ActorRef::tell_async`].
+struct TellAsync<A: Actor> {
+    // Never pinned structurally: the message is moved out, never borrowed across polls.
+    actor_ref: ActorRef<A>,
+    message: Option<A::Message>,
+    key: WaitKey,
+}
+
+impl<A: Actor> Unpin for TellAsync<A> {}
+
+impl<A: Actor> Future for TellAsync<A> {
+    type Output = Result<(), ActorDeadError<A::Message>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
+        // `TellAsync` is `Unpin`: it holds no self-references.
+        let this = self.get_mut();
+        let meta = &this.actor_ref.cell.meta;
+        let Some(message) = this.message.take() else {
+            panic!("TellAsync polled after it completed");
+        };
+        let dead = |m| Poll::Ready(Err(meta.dead(DeadKind::NotFound).with_message(m)));
+        if !meta.is_alive() {
+            return dead(message);
+        }
+        let Some(bound) = meta.bound() else {
+            return match this.actor_ref.send(Msg::Tell(message), Room::Force) {
+                Ok(()) => Poll::Ready(Ok(())),
+                Err((Msg::Tell(m), _)) => dead(m),
+                Err(_) => unreachable!("the inbox handed back another message"),
+            };
+        };
+        let taken = if meta.origin.is_running_here() {
+            // The actor tells itself: awaiting its own loop would never end.
+            bound.force();
+            Poll::Ready(Ok(()))
+        } else {
+            bound.poll_take(cx, &mut this.key)
+        };
+        match taken {
+            Poll::Pending => {
+                this.message = Some(message);
+                return Poll::Pending;
+            }
+            Poll::Ready(Err(_)) => return dead(message),
+            Poll::Ready(Ok(())) => {}
+        }
+        bound.forget(&mut this.key);
+        match this
+            .actor_ref
+            .cell
+            .sender
+            .send(Envelope(Msg::Tell(message)))
+        {
+            Ok(()) => Poll::Ready(Ok(())),
+            Err(Envelope(Msg::Tell(m))) => {
+                bound.give_back();
+                dead(m)
+            }
+            Err(_) => unreachable!("the inbox handed back another message"),
+        }
+    }
+}
+
+impl<A: Actor> Drop for TellAsync<A> {
+    fn drop(&mut self) {
+        if let Some(bound) = self.actor_ref.cell.meta.bound() {
+            bound.forget(&mut self.key);
+        }
     }
 }
 

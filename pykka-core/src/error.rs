@@ -396,3 +396,110 @@ impl<T> fmt::Debug for SetError<T> {
 }
 
 impl<T> StdError for SetError<T> {}
+
+/// [`try_tell`](crate::ActorRef::try_tell) did not send: the actor's bounded inbox is
+/// full, or the actor is dead. The message is handed back either way.
+///
+/// ```
+/// # use pykka_core::{Actor, Context, Failure, TryTellError};
+/// # struct Echo;
+/// # impl Actor for Echo {
+/// #     type Message = u32;
+/// #     type Reply = u32;
+/// #     fn on_receive(&mut self, m: u32, _: &Context<Self>) -> Result<u32, Failure> { Ok(m) }
+/// # }
+/// let echo = Echo.start(&pykka_thread::ThreadRuntime::default()).unwrap();
+/// echo.stop();
+/// match echo.try_tell(7) {
+///     Err(TryTellError::Dead(e)) => assert_eq!(e.into_inner(), 7),
+///     other => panic!("{other:?}"),
+/// }
+/// ```
+pub enum TryTellError<M> {
+    /// The inbox is full: nothing was sent.
+    Full(M),
+    /// The actor is dead.
+    Dead(ActorDeadError<M>),
+}
+
+impl<M> TryTellError<M> {
+    /// The message that was not sent.
+    pub fn into_inner(self) -> M {
+        match self {
+            TryTellError::Full(m) => m,
+            TryTellError::Dead(e) => e.into_inner(),
+        }
+    }
+
+    /// Whether the inbox was full (and the actor alive).
+    pub fn is_full(&self) -> bool {
+        matches!(self, TryTellError::Full(_))
+    }
+}
+
+impl<M> fmt::Display for TryTellError<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TryTellError::Full(_) => f.write_str("the actor's inbox is full"),
+            TryTellError::Dead(e) => e.fmt(f),
+        }
+    }
+}
+
+impl<M> fmt::Debug for TryTellError<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TryTellError::Full(_) => f.write_str("Full(..)"),
+            TryTellError::Dead(e) => f.debug_tuple("Dead").field(e).finish(),
+        }
+    }
+}
+
+impl<M> StdError for TryTellError<M> {}
+
+/// [`tell_timeout`](crate::ActorRef::tell_timeout) did not send: the actor's bounded
+/// inbox stayed full for the whole timeout, or the actor is dead. The message is
+/// handed back either way.
+pub enum TellTimeoutError<M> {
+    /// The inbox stayed full until the timeout: nothing was sent.
+    Timeout(M, Duration),
+    /// The actor is dead.
+    Dead(ActorDeadError<M>),
+}
+
+impl<M> TellTimeoutError<M> {
+    /// The message that was not sent.
+    pub fn into_inner(self) -> M {
+        match self {
+            TellTimeoutError::Timeout(m, _) => m,
+            TellTimeoutError::Dead(e) => e.into_inner(),
+        }
+    }
+
+    /// Whether the timeout passed (and the actor is alive).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, TellTimeoutError::Timeout(..))
+    }
+}
+
+impl<M> fmt::Display for TellTimeoutError<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TellTimeoutError::Timeout(_, d) => {
+                write!(f, "the actor's inbox stayed full for {d:?}")
+            }
+            TellTimeoutError::Dead(e) => e.fmt(f),
+        }
+    }
+}
+
+impl<M> fmt::Debug for TellTimeoutError<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TellTimeoutError::Timeout(_, d) => f.debug_tuple("Timeout").field(d).finish(),
+            TellTimeoutError::Dead(e) => f.debug_tuple("Dead").field(e).finish(),
+        }
+    }
+}
+
+impl<M> StdError for TellTimeoutError<M> {}

@@ -88,6 +88,7 @@ mod actor_ref;
 mod actor_task;
 mod any_ref;
 mod any_task;
+mod bounded;
 pub mod debug;
 mod error;
 mod event;
@@ -115,7 +116,8 @@ pub use actor::{Actor, Context, describe_debug};
 pub use actor_ref::ActorRef;
 pub use any_ref::AnyActorRef;
 pub use error::{
-    ActorDeadError, AskError, DeadKind, DeadlockError, SetError, StartError, TimeoutError,
+    ActorDeadError, AskError, DeadKind, DeadlockError, SetError, StartError, TellTimeoutError,
+    TimeoutError, TryTellError,
 };
 pub use event::Event;
 pub use failure::{Failure, FailureError};

@@ -5,6 +5,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use crate::actor_loop::{Call, Msg, catch, log_returned};
+use crate::bounded::Room;
 use crate::error::{ActorDeadError, AskError, DeadKind};
 use crate::{Actor, ActorRef, Context, Deferred, Failure, Reply};
 
@@ -99,7 +100,7 @@ impl<A: Actor, T: 'static> Proxy<A, T> {
             return Err(self.not_found());
         }
         self.actor_ref
-            .send(Msg::Call(call))
+            .send(Msg::Call(call), Room::Wait(None))
             .map_err(|_| self.not_found())
     }
 

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::actor_loop::{Call, Msg, catch};
 use crate::actor_ref::Meta;
+use crate::bounded::Room;
 use crate::error::{ActorDeadError, DeadKind};
 use crate::{Actor, ActorRef, AnyActorRef, Context, Failure, Proxy};
 
@@ -57,7 +58,7 @@ impl<A: Actor, E: Send + 'static> Deliver<E> for Route<A, E> {
             Some(event) => run(actor, ctx, event).map(|()| false),
             None => Ok(false),
         });
-        match self.actor_ref.send(Msg::Call(call)) {
+        match self.actor_ref.send(Msg::Call(call), Room::Wait(None)) {
             Ok(()) => Ok(()),
             Err(refused) => {
                 drop(refused);

@@ -123,7 +123,21 @@ impl ActorRegistry {
         spawner: Arc<dyn Spawner>,
         spawn: impl FnOnce(ActorLoop<A>) -> std::io::Result<()>,
     ) -> Result<ActorRef<A>, StartError> {
-        let meta = Meta::new(NEXT_ACTOR_ID.fetch_add(1, Ordering::Relaxed), A::name());
+        let capacity = actor.mailbox_capacity();
+        if capacity == Some(0) {
+            return Err(StartError::new(
+                A::name().to_string(),
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "a mailbox capacity of 0 can hold no message",
+                ),
+            ));
+        }
+        let meta = Meta::new(
+            NEXT_ACTOR_ID.fetch_add(1, Ordering::Relaxed),
+            A::name(),
+            capacity,
+        );
         let kind = spawner.kind();
         let cell: Arc<Cell<A>> = Arc::new(Cell::new(meta, kind, sender));
         crate::debug::adopt::<A>(&cell, spawner.runtime_name());

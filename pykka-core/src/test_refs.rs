@@ -15,7 +15,7 @@ pub(crate) fn unstarted<A: Actor>() -> (ActorRef<A>, MailboxReceiver<Envelope<A>
     // Far from the ids of started actors, which count from 0.
     static NEXT: AtomicU64 = AtomicU64::new(1 << 40);
     let (sender, inbox) = mailbox();
-    let meta = Meta::new(NEXT.fetch_add(1, Ordering::Relaxed), A::name());
+    let meta = Meta::new(NEXT.fetch_add(1, Ordering::Relaxed), A::name(), None);
     let cell: Arc<Cell<A>> = Arc::new(Cell::new(meta, context::kind_of::<OsThread>(), sender));
     (ActorRef::from_cell(cell), inbox)
 }

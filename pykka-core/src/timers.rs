@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use crate::actor_loop::{Msg, catch};
 use crate::actor_ref::Cell;
+use crate::bounded::Room;
 use crate::rt::timer::{Timer, Timers};
 use crate::waiters::deadline_after;
 use crate::{Actor, ActorRef};
@@ -124,7 +125,8 @@ fn deliver<A: Actor>(cell: &Weak<Cell<A>>, message: A::Message, pending: Option<
         }
     });
     // A closed inbox drops it: the actor is stopping.
-    let _ = actor_ref.send(Msg::Call(call));
+    // The timer thread never waits: a full inbox takes the message over its capacity.
+    let _ = actor_ref.send(Msg::Call(call), Room::Force);
 }
 
 // The armed callback holds its timer's state (the handle may be dropped: the timer

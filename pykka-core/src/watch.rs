@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use crate::actor_loop::{Msg, catch};
 use crate::actor_ref::{Cell, Origin};
+use crate::bounded::Room;
 use crate::error::{ActorDeadError, AskError, DeadKind};
 use crate::reply::Completer;
 use crate::{Actor, ActorRef, AnyActorRef, Failure, Reply};
@@ -330,7 +331,8 @@ fn deliver<W: Actor>(watcher: &Weak<Cell<W>>, ended: Ended) {
         }
         catch(|| actor.on_watched_stopped(&ended, ctx)).map(|()| false)
     });
-    if watcher.send(Msg::Call(call)).is_ok() {
+    // Never waits (it runs where an actor ends): over the capacity of a full inbox.
+    if watcher.send(Msg::Call(call), Room::Force).is_ok() {
         if let Some(shown) = shown {
             log::debug!(target: "pykka", "{shown}");
         }

@@ -313,3 +313,9 @@ pub(crate) fn begin_wait(parker: &Parker, what: Waiting<'_>) -> Result<WaitGuard
 pub(crate) fn check_before_send(origin: &crate::actor_ref::Origin) -> Result<(), DeadlockError> {
     wait_graph::check_before_send(origin, || current_actor(&Parker::current()))
 }
+
+/// Whether a wait of the calling context for `origin` (its answer, or room in its
+/// inbox) would close a cycle of any waits.
+pub(crate) fn closes_cycle(origin: &crate::actor_ref::Origin) -> bool {
+    wait_graph::closes_cycle(origin, || current_actor(&Parker::current()))
+}

@@ -59,6 +59,8 @@ pub enum WaitingFor {
     Event,
     /// [`sleep`](crate::sleep) (or `sleep_until`).
     Sleep,
+    /// Room in the full, bounded inbox of an actor (its label), to send it a message.
+    RoomIn(Arc<str>),
 }
 
 impl fmt::Display for WaitingFor {
@@ -68,6 +70,7 @@ impl fmt::Display for WaitingFor {
             WaitingFor::Reply => f.write_str("waiting for a reply"),
             WaitingFor::Event => f.write_str("waiting for an event"),
             WaitingFor::Sleep => f.write_str("sleeping"),
+            WaitingFor::RoomIn(label) => write!(f, "waiting for room in the inbox of {label}"),
         }
     }
 }
@@ -421,6 +424,13 @@ pub(super) fn take() -> Snapshot {
                         None => WaitingFor::Reply,
                     }
                 }
+                Some(WaitKind::Room) => {
+                    edges.insert(me, target);
+                    match target_label(target) {
+                        Some(label) => WaitingFor::RoomIn(label),
+                        None => WaitingFor::Reply,
+                    }
+                }
                 Some(WaitKind::Event) => WaitingFor::Event,
                 Some(WaitKind::Sleep) => WaitingFor::Sleep,
                 Some(WaitKind::Reply) | None => WaitingFor::Reply,
@@ -446,6 +456,7 @@ pub(super) fn take() -> Snapshot {
         .map(|w| ThreadStatus {
             waiting_for: match (w.kind, &w.target) {
                 (WaitKind::Actor, Some(origin)) => WaitingFor::ReplyOf(origin.label().clone()),
+                (WaitKind::Room, Some(origin)) => WaitingFor::RoomIn(origin.label().clone()),
                 (WaitKind::Event, _) => WaitingFor::Event,
                 (WaitKind::Sleep, _) => WaitingFor::Sleep,
                 _ => WaitingFor::Reply,

@@ -37,6 +37,8 @@ pub(crate) enum Waiting<'a> {
     Event,
     /// [`sleep`](crate::sleep).
     Sleep,
+    /// Room in the bounded inbox of an actor (a send to a full inbox).
+    Room(&'a Origin),
 }
 
 /// [`Waiting`] as stored in a record.
@@ -47,6 +49,7 @@ pub(crate) enum WaitKind {
     Reply = 2,
     Event = 3,
     Sleep = 4,
+    Room = 5,
 }
 
 impl WaitKind {
@@ -56,6 +59,7 @@ impl WaitKind {
             2 => WaitKind::Reply,
             3 => WaitKind::Event,
             4 => WaitKind::Sleep,
+            5 => WaitKind::Room,
             _ => return None,
         })
     }
@@ -69,6 +73,15 @@ fn kind_and_target(what: Waiting<'_>) -> (WaitKind, ActivityRef) {
         Waiting::Reply(_) => (WaitKind::Reply, ActivityRef::NONE),
         Waiting::Event => (WaitKind::Event, ActivityRef::NONE),
         Waiting::Sleep => (WaitKind::Sleep, ActivityRef::NONE),
+        Waiting::Room(origin) => (WaitKind::Room, origin.activity),
+    }
+}
+
+impl WaitKind {
+    /// Whether a wait of this kind waits for an actor (its target), so that it can be
+    /// an edge of a cycle.
+    pub(crate) fn waits_for_actor(self) -> bool {
+        matches!(self, WaitKind::Actor | WaitKind::Room)
     }
 }
 
@@ -193,7 +206,7 @@ pub(crate) fn find_cycle(
             return None;
         }
         let record = read(slots.slot(node)?)?;
-        if WaitKind::from_bits(record.kind) != Some(WaitKind::Actor) {
+        if !WaitKind::from_bits(record.kind).is_some_and(WaitKind::waits_for_actor) {
             return None;
         }
         chain.push((node, record.id));
@@ -234,9 +247,46 @@ pub(crate) fn check_before_send(
     }
     let me = me();
     match find_cycle(&Table, me, target.activity) {
-        Some(chain) => Err(deadlock(me, &chain)),
-        None => Ok(()),
+        // A sender waiting for room in the cycle gives way once the wait is published.
+        Some(chain) if !has_room_wait(&chain) => Err(deadlock(me, &chain)),
+        _ => Ok(()),
     }
+}
+
+/// Whether a wait of the calling actor for `target` would close a cycle, whatever its
+/// waits are for: a sender waiting for room checks it each time it is woken.
+pub(crate) fn closes_cycle(target: &Origin, me: impl FnOnce() -> ActivityRef) -> bool {
+    let Some(slot) = activity::get(target.activity) else {
+        return false;
+    };
+    is_waiting(slot) && find_cycle(&Table, me(), target.activity).is_some()
+}
+
+/// The room waits of a chain: `(waiting actor, actor whose inbox is full)`.
+fn room_waits(chain: &[ActivityRef]) -> impl Iterator<Item = ActivityRef> + '_ {
+    chain.iter().filter_map(|&node| {
+        let record = read(activity::get(node)?)?;
+        (WaitKind::from_bits(record.kind) == Some(WaitKind::Room))
+            .then(|| ActivityRef::from_bits(record.target))
+    })
+}
+
+fn has_room_wait(chain: &[ActivityRef]) -> bool {
+    room_waits(chain).next().is_some()
+}
+
+/// Wakes the senders that wait for room in the full inboxes of a cycle, so that they
+/// see the cycle and send over the capacity (see `Bound::take`); whether there was any.
+fn nudge_room_waits(chain: &[ActivityRef]) -> bool {
+    let mut any = false;
+    for full in room_waits(chain) {
+        any = true;
+        let origin = activity::get(full).and_then(|s| s.owner().as_ref().map(|o| o.origin.clone()));
+        if let Some(bound) = origin.as_deref().and_then(|o| o.bound.as_ref()) {
+            bound.nudge();
+        }
+    }
+    any
 }
 
 /// A published wait; dropping it ends the wait's record.
@@ -291,12 +341,16 @@ pub(crate) fn publish(
         target: target.bits(),
         since,
     };
-    let closing = (kind == WaitKind::Actor).then_some(target);
+    let closing = (kind.waits_for_actor() && !target.is_none()).then_some(target);
     let cycle = publish_and_check(&Table, slot, record, me, closing);
     let guard = WaitGuard::Actor(slot, previous);
     if let Some(chain) = cycle {
-        drop(guard);
-        return Err(deadlock(me, &chain));
+        // A cycle through a full inbox is not a deadlock: its waiting sender gives way
+        // (this wait then ends once it does), unless this wait is that sender's.
+        if kind == WaitKind::Room || !nudge_room_waits(&chain) {
+            drop(guard);
+            return Err(deadlock(me, &chain));
+        }
     }
     Ok(guard)
 }
