@@ -414,6 +414,26 @@ pub fn tell_async_awaits_room<R: Runtime>(rt: R) {
     assert_eq!(full.notes(), [1, 100]);
 }
 
+/// A timer's message to a full inbox goes over the capacity instead of blocking core's
+/// one timer thread: a timer of another actor, due later, still fires while the full
+/// inbox is held; the first timer's message arrives once the actor goes on.
+pub fn timers_never_wait_for_room<R: Runtime>(rt: R) {
+    let fx = Fixture::new(rt);
+    let full = Full::start(&fx, 1, false);
+    let _first = full
+        .actor
+        .tell_after(Duration::from_millis(1), Job::Note(7));
+    let events = Events::new();
+    let other = fx.start(Probe::new(&events));
+    let _second = other.tell_after(Duration::from_millis(20), Cmd::Greetings);
+    wait_for(
+        &events.greetings_was_received,
+        "a later timer (the timer thread waited for room in a full inbox)",
+    );
+    full.release_and_flush();
+    assert_eq!(full.notes(), [1, 7]);
+}
+
 /// A capacity of 0 is a start error (nothing is registered); a started actor reports
 /// its capacity, an unbounded one `None`.
 pub fn mailbox_capacity_is_reported_and_zero_is_a_start_error<R: Runtime>(rt: R) {

@@ -394,6 +394,7 @@ macro_rules! __pykka_suite_cases {
         $m!(bounded::an_actor_telling_itself_goes_over_the_capacity);
         $m!(bounded::ask_waits_for_room_within_its_timeout);
         $m!(bounded::tell_async_awaits_room);
+        $m!(bounded::timers_never_wait_for_room);
         $m!(bounded::mailbox_capacity_is_reported_and_zero_is_a_start_error);
         $m!(bounded::a_send_that_would_close_a_cycle_goes_over_the_capacity);
         $m!(bounded::a_cycle_closed_by_an_ask_makes_the_waiting_sender_give_way);
