@@ -253,7 +253,8 @@ impl<E: Send + 'static> Recipient<E> {
     }
 
     /// Tells the actor `event` (converted into its message, or run through its
-    /// closure, in the actor's context), without waiting.
+    /// closure, in the actor's context), without waiting for it to be handled (a full,
+    /// bounded inbox is waited for, as [`ActorRef::tell`](crate::ActorRef::tell) does).
     ///
     /// # Errors
     ///

@@ -246,6 +246,8 @@ impl ActorRegistry {
     /// Tells `message` to every registered actor whose message type is `M`; returns how
     /// many it reached. Actors with another message type, and actors that died
     /// meanwhile, are skipped (Pykka would raise `ActorDeadError` out of `broadcast`).
+    /// An actor whose bounded inbox is full is waited for, as
+    /// [`ActorRef::tell`] waits (see [`Actor::mailbox_capacity`]).
     pub fn broadcast<M: Clone + Send + 'static>(&self, message: M) -> usize {
         self.broadcast_filtered(message, |_| true)
     }
