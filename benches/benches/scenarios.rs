@@ -18,7 +18,7 @@ fn scenarios(c: &mut Criterion) {
     for scenario in Scenario::ALL {
         let mut group = c.benchmark_group(scenario.name());
         let mut ran = Vec::new();
-        for subject in &subjects {
+        for subject in subjects.iter().filter(|s| s.supports(scenario)) {
             let mut runner: Option<Box<dyn Runner>> = None;
             let id = BenchmarkId::new(subject.kind().name(), subject.backend());
             group.bench_function(id, |b| {

@@ -17,10 +17,12 @@ use std::time::{Duration, Instant};
 pub mod measure;
 pub mod mem;
 pub mod pykka;
+pub mod pykka_async;
 pub mod raw_blocking;
 pub mod raw_smol;
 
 pub use crate::pykka::Pykka;
+pub use crate::pykka_async::PykkaAsync;
 
 /// The fixed sizes of the scenarios.
 pub mod consts {
@@ -115,6 +117,8 @@ pub trait Runner {
 pub enum Kind {
     /// pykka on a backend.
     Pykka,
+    /// pykka with async handlers (`on_receive_async`) on a backend.
+    PykkaAsync,
     /// The raw channel and spawn primitive of a backend.
     Raw,
 }
@@ -124,6 +128,7 @@ impl Kind {
     pub fn name(self) -> &'static str {
         match self {
             Kind::Pykka => "pykka",
+            Kind::PykkaAsync => "pykka-async",
             Kind::Raw => "raw",
         }
     }
@@ -135,6 +140,11 @@ pub trait Subject: Send + Sync {
     fn kind(&self) -> Kind;
     /// The backend token: `thread`, `green` or `smol`.
     fn backend(&self) -> &'static str;
+    /// Whether it runs `scenario` (every subject runs `ask` and `ring`).
+    fn supports(&self, scenario: Scenario) -> bool {
+        let _ = scenario;
+        true
+    }
     /// Starts what `scenario` needs; dropping the runner stops it again.
     fn prepare(&self, scenario: Scenario) -> Box<dyn Runner>;
     /// Starts `n` idle actors and returns the growth of resident memory per actor in
@@ -163,6 +173,18 @@ pub fn subjects() -> Vec<Box<dyn Subject>> {
         Box::new(Pykka(green_runtime())),
         Box::new(Pykka(pykka_smol::SmolRuntime::default())),
         Box::new(Pykka(pykka_tokio::TokioRuntime::default())),
+        Box::new(PykkaAsync {
+            rt: pykka_smol::SmolRuntime::builder().worker_threads(1).build(),
+            backend: "smol1",
+        }),
+        Box::new(PykkaAsync {
+            rt: pykka_smol::SmolRuntime::default(),
+            backend: "smol",
+        }),
+        Box::new(PykkaAsync {
+            rt: pykka_tokio::TokioRuntime::default(),
+            backend: "tokio",
+        }),
         Box::new(raw_blocking::Raw::<raw_blocking::Threads>::default()),
         Box::new(raw_blocking::Raw::<raw_blocking::Coroutines>::default()),
         Box::new(raw_smol::RawSmol),

@@ -10,7 +10,7 @@
 //! Pykka does not test, and misuse), [`edges`] (promises at the edges: panics and
 //! deadlines around replies), [`supervision`] (an actor's end, death watch and their
 //! races), [`supervisor`] (the ready-made supervisor), [`children`] (actors started from
-//! a `Context`), [`bounded`] (bounded inboxes) and [`stress`] (races and blocking chains). A case
+//! a `Context`), [`async_actor`] (async handlers), [`bounded`] (bounded inboxes) and [`stress`] (races and blocking chains). A case
 //! panics when the runtime breaks the contract; every wait in it is bounded, so a
 //! broken backend fails in seconds instead of hanging. Each case uses a registry of
 //! its own, never [`ActorRegistry::global`](pykka_core::ActorRegistry::global), so cases
@@ -57,6 +57,7 @@
 
 pub mod actor;
 pub mod actor_ref;
+pub mod async_actor;
 pub mod bounded;
 pub mod children;
 pub mod contract;
@@ -178,6 +179,11 @@ macro_rules! cross_suite {
             #[test]
             fn children_stay_on_their_parents_runtime() {
                 $crate::children::cross::children_stay_on_their_parents_runtime($a, $b)
+            }
+
+            #[test]
+            fn async_and_sync_actors_chain_across_runtimes() {
+                $crate::async_actor::cross::async_and_sync_actors_chain_across_runtimes($a, $b)
             }
 
             #[test]
@@ -386,6 +392,10 @@ macro_rules! __pykka_suite_cases {
         $m!(children::child_fails_like_any_actor);
         $m!(children::start_watched_notifies_once_even_for_an_instant_end);
         $m!(children::inherited_child_specs_restart_on_the_supervisors_runtime);
+        $m!(async_actor::async_handler_awaits_two_replies_together);
+        $m!(async_actor::async_actor_handles_one_message_at_a_time);
+        $m!(async_actor::async_failures_and_panics_follow_the_rules);
+        $m!(async_actor::stop_waits_for_the_awaiting_handler);
         $m!(bounded::full_inbox_makes_tell_wait_for_room);
         $m!(bounded::sender_actor_waits_for_room_without_blocking_its_runtime);
         $m!(bounded::try_tell_and_tell_timeout_hand_the_message_back);

@@ -148,6 +148,66 @@ pub trait Actor: Send + Sized + 'static {
         Err(Failure::unexpected_message(Self::name()))
     }
 
+    /// Handles one message in a handler that can `.await`: another actor's
+    /// [`Reply`](crate::Reply), an [`Event`](crate::Event), a timer, async I/O on an
+    /// executor backend. Write it as an `async fn` in your `impl Actor`; the default
+    /// runs [`on_receive`](Actor::on_receive), so a synchronous actor never sees it.
+    ///
+    /// The actor still handles one message at a time: while the handler awaits, the
+    /// next message waits in the inbox (a stop request too: it is a poison pill, as
+    /// ever). Failures and panics, before or after an `.await`, are handled exactly as
+    /// `on_receive`'s. How it awaits depends on the backend, never on the actor: on an
+    /// executor (smol, tokio) the actor's task yields, holding no worker thread; on a
+    /// thread or a coroutine (thread, green) the actor's own thread or coroutine parks
+    /// until the future is woken.
+    ///
+    /// The future must be `Send`: keep no `Rc` or lock guard across an `.await`
+    /// (`Context` and the actor itself may be used freely).
+    ///
+    /// # Errors
+    ///
+    /// As [`on_receive`](Actor::on_receive).
+    ///
+    /// ```
+    /// use pykka_core::{Actor, ActorRef, Context, Failure};
+    ///
+    /// struct Price;
+    /// impl Actor for Price {
+    ///     type Message = &'static str;
+    ///     type Reply = u32;
+    ///     fn on_receive(&mut self, item: &'static str, _: &Context<Self>) -> Result<u32, Failure> {
+    ///         Ok(if item == "tea" { 3 } else { 5 })
+    ///     }
+    /// }
+    ///
+    /// /// Asks two prices at once and answers their sum.
+    /// struct Basket(ActorRef<Price>);
+    /// impl Actor for Basket {
+    ///     type Message = (&'static str, &'static str);
+    ///     type Reply = u32;
+    ///     async fn on_receive_async(
+    ///         &mut self,
+    ///         (a, b): Self::Message,
+    ///         _: &Context<Self>,
+    ///     ) -> Result<u32, Failure> {
+    ///         let (a, b) = self.0.ask_nonblocking(a).zip(self.0.ask_nonblocking(b)).await?;
+    ///         Ok(a + b)
+    ///     }
+    /// }
+    ///
+    /// let rt = pykka_thread::ThreadRuntime::default();
+    /// let basket = Basket(Price.start(&rt).unwrap()).start(&rt).unwrap();
+    /// assert_eq!(basket.ask(("tea", "cake")).unwrap(), 8);
+    /// basket.stop();
+    /// ```
+    fn on_receive_async(
+        &mut self,
+        message: Self::Message,
+        ctx: &Context<Self>,
+    ) -> impl Future<Output = Result<Self::Reply, Failure>> + Send {
+        std::future::ready(self.on_receive(message, ctx))
+    }
+
     /// How the default [`on_receive`](Actor::on_receive) shows an unexpected message in
     /// its WARNING, "Unexpected message received by {actor}: {message}" (Pykka's
     /// record); `None`, the default, leaves the message out, as messages need not be

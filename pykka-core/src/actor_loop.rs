@@ -5,12 +5,17 @@ use std::ops::ControlFlow;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::Ordering;
 
-use crate::debug::{MessageKind, Tracker};
+use std::future::Future;
+use std::task::Poll;
+
+use crate::actor_ref::Origin;
+use crate::debug::{ActivityRef, MessageKind, Tracker};
 use crate::error::AskError;
 // Quiet under `quiet_caught_panics`, like every panic pykka catches.
 use crate::quiet::catch_unwind;
 use crate::reply::Completer;
 use crate::rt::context;
+use crate::rt::park::block_on_handler;
 use crate::{Actor, ActorRef, AnyActorRef, Context, Failure, StopReason};
 
 /// One message in an actor's inbox. Opaque: backends only move it from the inbox to
@@ -131,25 +136,20 @@ impl<A: Actor> ActorLoop<A> {
     }
 
     fn enter(&mut self) {
-        let meta = self.ctx.actor_ref().meta();
-        meta.origin
-            .running_in
-            .store(self.context, Ordering::Release);
-        if self.kind.marks_thread {
-            self.outer = Some(context::enter(
-                self.kind,
-                self.context,
-                self.tracker.activity(),
-            ));
-        }
+        self.outer = mark(self.marks());
     }
 
     fn leave(&mut self) {
-        if let Some(outer) = self.outer.take() {
-            context::leave(outer);
+        unmark(&self.ctx.actor_ref().meta().origin, self.outer.take());
+    }
+
+    fn marks(&self) -> Marks<'_> {
+        Marks {
+            origin: &self.ctx.actor_ref().meta().origin,
+            context: self.context,
+            kind: self.kind,
+            activity: self.tracker.activity(),
         }
-        let meta = self.ctx.actor_ref().meta();
-        meta.origin.running_in.store(0, Ordering::Release);
     }
 
     /// Runs `on_start`. `Break` means the actor failed to start and is already
@@ -256,20 +256,17 @@ impl<A: Actor> ActorLoop<A> {
     #[inline(always)]
     fn dispatch_message(&mut self, msg: Msg<A>) -> ControlFlow<()> {
         match msg {
-            Msg::Tell(message) => match catch(|| self.actor.on_receive(message, &self.ctx)) {
-                Ok(_) => ControlFlow::Continue(()),
-                Err(f) if f.is_unexpected_message() => ControlFlow::Continue(()),
-                Err(f) => self.fail(f),
-            },
+            // An async handler's future is driven right here: the loop holds its thread
+            // or coroutine, which parks while the future is pending.
+            Msg::Tell(message) => {
+                let result =
+                    catch(|| block_on_handler(self.actor.on_receive_async(message, &self.ctx)));
+                self.received(result, None)
+            }
             Msg::Ask(message, completer) => {
-                let result = catch(|| self.actor.on_receive(message, &self.ctx));
-                if let Err(f) = &result {
-                    if !f.is_unexpected_message() {
-                        log_returned(self.label(), f);
-                    }
-                }
-                self.awaited_from_outside = completer.complete(result.map_err(AskError::Failed));
-                ControlFlow::Continue(())
+                let result =
+                    catch(|| block_on_handler(self.actor.on_receive_async(message, &self.ctx)));
+                self.received(result, Some(completer))
             }
             Msg::Call(call) => match call(&mut self.actor, &self.ctx) {
                 Ok(outside) => {
@@ -286,6 +283,102 @@ impl<A: Actor> ActorLoop<A> {
                 ControlFlow::Break(())
             }
         }
+    }
+
+    /// What `on_receive` (or `on_receive_async`) gave, for a tell (no completer) or an
+    /// ask: a tell's failure stops the actor; an ask's goes to the asker.
+    #[inline(always)]
+    fn received(
+        &mut self,
+        result: Result<A::Reply, Failure>,
+        completer: Option<Completer<A::Reply>>,
+    ) -> ControlFlow<()> {
+        let Some(completer) = completer else {
+            return match result {
+                Ok(_) => ControlFlow::Continue(()),
+                Err(f) if f.is_unexpected_message() => ControlFlow::Continue(()),
+                Err(f) => self.fail(f),
+            };
+        };
+        if let Err(f) = &result {
+            if !f.is_unexpected_message() {
+                log_returned(self.label(), f);
+            }
+        }
+        self.awaited_from_outside = completer.complete(result.map_err(AskError::Failed));
+        ControlFlow::Continue(())
+    }
+
+    /// [`handle`](Self::handle) for a backend that polls the actor as a task: a told or
+    /// asked message's handler is awaited, so that while an async handler
+    /// ([`Actor::on_receive_async`]) waits, the task yields and holds no thread. The
+    /// marks of "inside this actor" are set only while the future is polled (another
+    /// task may run on the thread between two polls). Everything else is `handle`.
+    pub(crate) async fn handle_async(&mut self, envelope: Envelope<A>) -> ControlFlow<()> {
+        let (message, completer) = match envelope.0 {
+            Msg::Tell(message) => (message, None),
+            Msg::Ask(message, completer) => (message, Some(completer)),
+            other => return self.handle(Envelope(other)),
+        };
+        if self.phase != Phase::Running {
+            return ControlFlow::Break(());
+        }
+        if let Some(bound) = self.ctx.actor_ref().meta().bound() {
+            bound.give_back();
+        }
+        self.awaited_from_outside = false;
+        let asked = completer.is_some();
+        self.tracker.begin(|| match asked {
+            true => MessageKind::Ask,
+            false => MessageKind::Tell,
+        });
+        let result = self.receive_async(message).await;
+        self.enter();
+        let flow = match catch_unwind(AssertUnwindSafe(|| self.received(result, completer))) {
+            Ok(flow) => flow,
+            Err(payload) => {
+                let failure = Failure::from_panic(payload);
+                self.ended(|| StopReason::Failed(failure.clone()));
+                self.mark_failed_quietly(&failure);
+                ControlFlow::Break(())
+            }
+        };
+        if flow.is_continue() {
+            self.tracker.end();
+        }
+        self.leave();
+        if flow.is_break() {
+            self.phase = Phase::Done;
+        }
+        flow
+    }
+
+    /// Runs `on_receive_async` to its end as a future, each of its polls (and the call
+    /// that makes it) inside the actor's marks, a panic in any of them a failure.
+    async fn receive_async(&mut self, message: A::Message) -> Result<A::Reply, Failure> {
+        let marks = Marks {
+            origin: &self.ctx.actor_ref().meta().origin,
+            context: self.context,
+            kind: self.kind,
+            activity: self.tracker.activity(),
+        };
+        let (actor, ctx) = (&mut self.actor, &self.ctx);
+        let made = {
+            let _inside = Inside::enter(marks);
+            catch_unwind(AssertUnwindSafe(|| actor.on_receive_async(message, ctx)))
+        };
+        let mut handler = match made {
+            Ok(handler) => std::pin::pin!(handler),
+            Err(payload) => return Err(Failure::from_panic(payload)),
+        };
+        std::future::poll_fn(|cx| {
+            let _inside = Inside::enter(marks);
+            match catch_unwind(AssertUnwindSafe(|| handler.as_mut().poll(cx))) {
+                Ok(polled) => polled,
+                Err(payload) => Poll::Ready(Err(Failure::from_panic(payload))),
+            }
+        })
+        .await
     }
 
     /// Pykka's `_handle_failure`: log, unregister, mark dead.
@@ -412,6 +505,54 @@ impl<A: Actor> Drop for ActorLoop<A> {
                 .death
                 .publish(reason, || AnyActorRef::from(actor_ref));
         }));
+    }
+}
+
+/// What marks the calling context as inside an actor's hook (see `ActorLoop::enter`).
+#[derive(Clone, Copy)]
+struct Marks<'a> {
+    origin: &'a Origin,
+    context: u64,
+    kind: &'static context::Kind,
+    activity: ActivityRef,
+}
+
+fn mark(marks: Marks<'_>) -> Option<context::Outer> {
+    marks
+        .origin
+        .running_in
+        .store(marks.context, Ordering::Release);
+    marks
+        .kind
+        .marks_thread
+        .then(|| context::enter(marks.kind, marks.context, marks.activity))
+}
+
+fn unmark(origin: &Origin, outer: Option<context::Outer>) {
+    if let Some(outer) = outer {
+        context::leave(outer);
+    }
+    origin.running_in.store(0, Ordering::Release);
+}
+
+/// The marks, set for one poll of an async handler (cleared even if it panics).
+struct Inside<'a> {
+    origin: &'a Origin,
+    outer: Option<context::Outer>,
+}
+
+impl<'a> Inside<'a> {
+    fn enter(marks: Marks<'a>) -> Self {
+        Inside {
+            origin: marks.origin,
+            outer: mark(marks),
+        }
+    }
+}
+
+impl Drop for Inside<'_> {
+    fn drop(&mut self) {
+        unmark(self.origin, self.outer.take());
     }
 }
 

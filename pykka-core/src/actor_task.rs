@@ -113,7 +113,7 @@ pub(crate) async fn run_async<A: Actor, I: RecvAsync<Envelope<A>>>(
             .recv_async(actor_loop.last_awaited_from_outside())
             .await
         {
-            if actor_loop.handle(envelope).is_break() {
+            if actor_loop.handle_async(envelope).await.is_break() {
                 break;
             }
             in_a_row += 1;

@@ -133,10 +133,16 @@ fn collect(o: &Options) -> Results {
     let exe = std::env::current_exe().unwrap_or_else(|_| fail("no path to this program"));
     let ms = |d: Duration| d.as_millis().to_string();
     let (warm, measure) = (ms(o.budget.warm_up), ms(o.budget.measure));
-    let mut commands: Vec<(String, Vec<String>, PathBuf)> = subjects()
+    let all = subjects();
+    let mut commands: Vec<(String, Vec<String>, PathBuf)> = all
         .iter()
         .map(|s| (s.label(), vec!["--one".into(), s.label()], exe.clone()))
         .collect();
+    let supports = |label: &str, scenario: Scenario| {
+        all.iter()
+            .find(|s| s.label() == label)
+            .is_none_or(|s| s.supports(scenario))
+    };
     if let Some(peers) = &o.peers {
         for p in PEERS {
             commands.push((p.to_string(), vec![p.to_string()], peers.clone()));
@@ -151,6 +157,9 @@ fn collect(o: &Options) -> Results {
             continue;
         }
         for (label, prefix, program) in &commands {
+            if !supports(label, scenario) {
+                continue;
+            }
             let mut ns = Vec::new();
             let mut bytes = Vec::new();
             for _ in 0..o.runs {
@@ -279,6 +288,43 @@ fn print_tables(r: &Results, o: &Options) {
                 print!(" {} |", ratio(get(&pykka(b), s), best));
             }
             println!();
+        }
+    }
+
+    let asynchronous = |b: &str| format!("{}/{b}", Kind::PykkaAsync.name());
+    let async_rows: Vec<_> = [Scenario::Ask, Scenario::Ring]
+        .into_iter()
+        .filter(|s| scenarios.contains(s))
+        .collect();
+    if !async_rows.is_empty() {
+        println!("\n### Async handlers (issue 14)\n");
+        println!(
+            "`smol1`: a smol runtime with one worker (actix runs both actors on one thread too); \
+             `smol`, `tokio`: the default multi-worker runtimes.\n"
+        );
+        println!(
+            "| scenario | async smol1 | async smol | async tokio | sync smol | raw smol | actix | smol1 / actix | smol / raw smol |"
+        );
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for s in async_rows {
+            let (one, multi) = (
+                get(&asynchronous("smol1"), s),
+                get(&asynchronous("smol"), s),
+            );
+            let actix = get("actix", s);
+            let raw_smol = get(&raw("smol"), s);
+            println!(
+                "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |",
+                s.name(),
+                cell(one),
+                cell(multi),
+                cell(get(&asynchronous("tokio"), s)),
+                cell(get(&pykka("smol"), s)),
+                cell(raw_smol),
+                cell(actix),
+                ratio(one, actix),
+                ratio(multi, raw_smol),
+            );
         }
     }
 

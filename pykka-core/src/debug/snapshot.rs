@@ -59,6 +59,9 @@ pub enum WaitingFor {
     Event,
     /// [`sleep`](crate::sleep) (or `sleep_until`).
     Sleep,
+    /// Whatever an async handler ([`Actor::on_receive_async`](crate::Actor::on_receive_async))
+    /// awaits, on a backend that parks the actor's thread or coroutine meanwhile.
+    Await,
     /// Room in the full, bounded inbox of an actor (its label), to send it a message.
     RoomIn(Arc<str>),
 }
@@ -70,6 +73,7 @@ impl fmt::Display for WaitingFor {
             WaitingFor::Reply => f.write_str("waiting for a reply"),
             WaitingFor::Event => f.write_str("waiting for an event"),
             WaitingFor::Sleep => f.write_str("sleeping"),
+            WaitingFor::Await => f.write_str("awaiting in an async handler"),
             WaitingFor::RoomIn(label) => write!(f, "waiting for room in the inbox of {label}"),
         }
     }
@@ -433,6 +437,7 @@ pub(super) fn take() -> Snapshot {
                 }
                 Some(WaitKind::Event) => WaitingFor::Event,
                 Some(WaitKind::Sleep) => WaitingFor::Sleep,
+                Some(WaitKind::Await) => WaitingFor::Await,
                 Some(WaitKind::Reply) | None => WaitingFor::Reply,
             };
             state = ActorState::Waiting {
@@ -459,6 +464,7 @@ pub(super) fn take() -> Snapshot {
                 (WaitKind::Room, Some(origin)) => WaitingFor::RoomIn(origin.label().clone()),
                 (WaitKind::Event, _) => WaitingFor::Event,
                 (WaitKind::Sleep, _) => WaitingFor::Sleep,
+                (WaitKind::Await, _) => WaitingFor::Await,
                 _ => WaitingFor::Reply,
             },
             name: w.name,

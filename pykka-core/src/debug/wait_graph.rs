@@ -37,6 +37,8 @@ pub(crate) enum Waiting<'a> {
     Event,
     /// [`sleep`](crate::sleep).
     Sleep,
+    /// An async handler's future.
+    Await,
     /// Room in the bounded inbox of an actor (a send to a full inbox).
     Room(&'a Origin),
 }
@@ -50,6 +52,7 @@ pub(crate) enum WaitKind {
     Event = 3,
     Sleep = 4,
     Room = 5,
+    Await = 6,
 }
 
 impl WaitKind {
@@ -60,6 +63,7 @@ impl WaitKind {
             3 => WaitKind::Event,
             4 => WaitKind::Sleep,
             5 => WaitKind::Room,
+            6 => WaitKind::Await,
             _ => return None,
         })
     }
@@ -73,6 +77,7 @@ fn kind_and_target(what: Waiting<'_>) -> (WaitKind, ActivityRef) {
         Waiting::Reply(_) => (WaitKind::Reply, ActivityRef::NONE),
         Waiting::Event => (WaitKind::Event, ActivityRef::NONE),
         Waiting::Sleep => (WaitKind::Sleep, ActivityRef::NONE),
+        Waiting::Await => (WaitKind::Await, ActivityRef::NONE),
         Waiting::Room(origin) => (WaitKind::Room, origin.activity),
     }
 }

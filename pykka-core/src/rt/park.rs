@@ -243,6 +243,24 @@ pub fn waiting_for_messages<T>(recv: impl FnOnce() -> T) -> T {
     recv()
 }
 
+/// Runs an async handler's future to its end on the calling context, which parks
+/// (its thread or coroutine, through its [`Parker`]) whenever the future is pending.
+/// A future that is ready at once (every synchronous handler's) costs one poll with
+/// a no-op waker, and no parker.
+pub(crate) fn block_on_handler<F: std::future::Future>(fut: F) -> F::Output {
+    let mut fut = std::pin::pin!(fut);
+    let mut noop = TaskContext::from_waker(std::task::Waker::noop());
+    if let Poll::Ready(v) = fut.as_mut().poll(&mut noop) {
+        return v;
+    }
+    loop {
+        // A wait without a deadline or a target ends only when the future is ready.
+        if let Some(v) = wait_for(|cx| fut.as_mut().poll(cx), None, Waiting::Await) {
+            return v;
+        }
+    }
+}
+
 /// [`wait_until`] for a wait that the debug helpers show as waiting for `what` (it
 /// cannot close an ask cycle: only a reply's wait can).
 pub(crate) fn wait_for<T>(
