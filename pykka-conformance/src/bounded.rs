@@ -79,6 +79,8 @@ impl Inbox {
 }
 
 impl Actor for Inbox {
+    awaiting_handler!();
+
     type Message = Job;
     type Reply = String;
 

@@ -47,6 +47,8 @@ impl Parent {
 pub type ParentAnswer = Result<ActorRef<Probe>, StartError>;
 
 impl Actor for Parent {
+    awaiting_handler!();
+
     type Message = ParentCmd;
     type Reply = (ParentAnswer, Option<String>);
 

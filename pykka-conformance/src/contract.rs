@@ -38,6 +38,8 @@ enum PatientMsg {
 }
 
 impl Actor for Patient {
+    awaiting_handler!();
+
     type Message = PatientMsg;
     type Reply = ();
 
@@ -212,6 +214,8 @@ pub mod cross {
     }
 
     impl Actor for Hop {
+        awaiting_handler!();
+
         type Message = ();
         type Reply = u32;
         fn on_receive(&mut self, (): (), _: &Context<Self>) -> Result<u32, Failure> {

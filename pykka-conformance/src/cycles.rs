@@ -44,6 +44,8 @@ impl std::fmt::Debug for NodeMsg {
 }
 
 impl Actor for Node {
+    awaiting_handler!();
+
     type Message = NodeMsg;
     type Reply = String;
 

@@ -186,6 +186,8 @@ pub struct Sequencer {
 }
 
 impl Actor for Sequencer {
+    awaiting_handler!();
+
     type Message = (usize, u32);
     type Reply = (bool, [u32; 2]);
 

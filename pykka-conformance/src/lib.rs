@@ -55,6 +55,23 @@
 //! [`support::Fixture`] and the log capture; [`stress::blocking_chain`] is public for
 //! backends to run with small worker counts.
 
+/// In an `impl Actor` of the suite: an `on_receive_async` that, once
+/// [`support::with_async_handlers`] was called, first awaits a future that is pending
+/// once (a real suspension), then runs the actor's `on_receive`. So the second
+/// instantiation of the suite runs every case with async handlers.
+macro_rules! awaiting_handler {
+    () => {
+        async fn on_receive_async(
+            &mut self,
+            message: Self::Message,
+            ctx: &pykka_core::Context<Self>,
+        ) -> Result<Self::Reply, pykka_core::Failure> {
+            $crate::support::maybe_yield().await;
+            self.on_receive(message, ctx)
+        }
+    };
+}
+
 pub mod actor;
 pub mod actor_ref;
 pub mod async_actor;

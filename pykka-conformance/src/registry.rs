@@ -138,6 +138,8 @@ pub fn actors_may_be_looked_up_by_class<R: Runtime>(rt: R) {
 pub struct Family<T>(PhantomData<fn() -> T>);
 
 impl<T: 'static> Actor for Family<T> {
+    awaiting_handler!();
+
     type Message = ();
     type Reply = ();
     fn on_receive(&mut self, _: (), _: &Context<Self>) -> Result<(), Failure> {

@@ -58,6 +58,8 @@ impl Core {
 }
 
 impl Actor for Core {
+    awaiting_handler!();
+
     type Message = CoreMsg;
     type Reply = Vec<String>;
 

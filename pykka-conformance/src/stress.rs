@@ -100,6 +100,8 @@ pub struct Link {
 }
 
 impl Actor for Link {
+    awaiting_handler!();
+
     type Message = ();
     type Reply = usize;
 

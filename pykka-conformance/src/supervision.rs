@@ -130,6 +130,8 @@ impl Watcher {
 }
 
 impl Actor for Watcher {
+    awaiting_handler!();
+
     type Message = WatchCmd;
     type Reply = Answer;
 

@@ -56,6 +56,8 @@ pub struct Kid {
 }
 
 impl Actor for Kid {
+    awaiting_handler!();
+
     type Message = KidCmd;
     type Reply = &'static str;
 

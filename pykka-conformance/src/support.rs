@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -28,6 +29,46 @@ pub fn wait_for(event: &Event, what: &str) {
 /// runtime value, say).
 pub fn watch() -> impl Drop {
     Watchdog::get().enter()
+}
+
+/// Whether the suite's actors handle messages with an async handler that suspends
+/// once (see [`with_async_handlers`]).
+static ASYNC_HANDLERS: AtomicBool = AtomicBool::new(false);
+
+/// Makes every actor of the suite (but those that are only sync or only async by
+/// design) handle its messages in [`Actor::on_receive_async`], suspended once before
+/// it runs its `on_receive`, for the rest of the process; returns `rt`. A backend runs
+/// the suite a second time with it, in a test binary of its own:
+///
+/// ```ignore
+/// pykka_conformance::suite!(pykka_conformance::support::with_async_handlers(MyRuntime::default()));
+/// ```
+pub fn with_async_handlers<R>(rt: R) -> R {
+    ASYNC_HANDLERS.store(true, Ordering::SeqCst);
+    rt
+}
+
+/// Pending once (waking its task at once) if [`with_async_handlers`] was called,
+/// else ready: what the suite's handlers await first.
+pub async fn maybe_yield() {
+    struct YieldOnce(bool);
+    impl std::future::Future for YieldOnce {
+        type Output = ();
+        fn poll(
+            mut self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<()> {
+            if self.0 {
+                return std::task::Poll::Ready(());
+            }
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            std::task::Poll::Pending
+        }
+    }
+    if ASYNC_HANDLERS.load(Ordering::Relaxed) {
+        YieldOnce(false).await;
+    }
 }
 
 /// How long one case may hold a [`Fixture`] before the watchdog ends the process.
@@ -309,6 +350,8 @@ impl Probe {
 }
 
 impl Actor for Probe {
+    awaiting_handler!();
+
     type Message = Cmd;
     type Reply = String;
 
@@ -394,6 +437,8 @@ impl<M: Send + 'static> Recorder<M> {
 }
 
 impl<M: Send + 'static> Actor for Recorder<M> {
+    awaiting_handler!();
+
     type Message = M;
     type Reply = ();
 
@@ -512,6 +557,8 @@ macro_rules! collector {
         impl Actor for $name {
             type Message = String;
             type Reply = ();
+
+            awaiting_handler!();
 
             fn on_receive(&mut self, message: String, _: &Context<Self>) -> Result<(), Failure> {
                 self.received.push(message);

@@ -54,6 +54,8 @@ impl Clock {
 }
 
 impl Actor for Clock {
+    awaiting_handler!();
+
     type Message = Tick;
     type Reply = ();
 
