@@ -8,7 +8,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::support::{Fixture, TIMEOUT, wait_for};
+use crate::cycles::snapshot_until;
+use crate::support::{Callback, Cmd, Events, Fixture, Probe, TIMEOUT, wait_for};
+use pykka_core::debug::{ActorState, WaitingFor};
 use pykka_core::{Actor, ActorRef, AskError, Context, Event, Failure, Runtime, StopReason};
 
 /// A synchronous actor that answers twice what it is asked.
@@ -45,6 +47,12 @@ pub enum Await {
     FailAfter(Event),
     /// Awaits the event, then panics.
     PanicAfter(Event),
+    /// Asks the probe `Ping` and awaits its reply.
+    AskProbe(ActorRef<Probe>),
+    /// Asks the probe to run the job and awaits its reply.
+    RunOnProbe(ActorRef<Probe>, Callback),
+    /// Asks itself a note and awaits its own reply.
+    Myself,
 }
 
 impl std::fmt::Debug for Await {
@@ -56,6 +64,9 @@ impl std::fmt::Debug for Await {
             Await::Note(_) => "Note",
             Await::FailAfter(_) => "FailAfter",
             Await::PanicAfter(_) => "PanicAfter",
+            Await::AskProbe(_) => "AskProbe",
+            Await::RunOnProbe(..) => "RunOnProbe",
+            Await::Myself => "Myself",
         })
     }
 }
@@ -77,7 +88,7 @@ impl Actor for Awaiter {
     type Message = Await;
     type Reply = u32;
 
-    async fn on_receive_async(&mut self, msg: Await, _: &Context<Self>) -> Result<u32, Failure> {
+    async fn on_receive_async(&mut self, msg: Await, ctx: &Context<Self>) -> Result<u32, Failure> {
         match msg {
             Await::Both(a, b, n) => {
                 let (x, y) = a.ask_nonblocking(n).zip(b.ask_nonblocking(n)).await?;
@@ -106,6 +117,19 @@ impl Actor for Awaiter {
                 event.wait_async().await;
                 panic!("panicked after an await");
             }
+            Await::AskProbe(probe) => {
+                probe.ask_nonblocking(Cmd::Ping).await?;
+                Ok(1)
+            }
+            Await::RunOnProbe(probe, job) => {
+                let shown = probe.ask_nonblocking(Cmd::Run(job)).await?;
+                self.notes
+                    .lock()
+                    .unwrap()
+                    .push(Box::leak(shown.into_boxed_str()));
+                Ok(2)
+            }
+            Await::Myself => Ok(ctx.actor_ref().ask_nonblocking(Await::Note("self")).await?),
         }
     }
 }
@@ -225,6 +249,78 @@ pub fn stop_waits_for_the_awaiting_handler<R: Runtime>(rt: R) {
     assert!(stopped.get_timeout(TIMEOUT).unwrap());
     assert!(matches!(after.get_timeout(TIMEOUT), Err(AskError::Dead(_))));
     assert_eq!(*notes.lock().unwrap(), ["held"]);
+}
+
+fn is_refused_cycle(result: &Result<u32, AskError>) -> bool {
+    matches!(result, Err(AskError::Failed(f)) if f.to_string().contains("(deadlock)"))
+}
+
+/// An async handler that awaits its own reply, and two async handlers that await
+/// each other (A awaits B, which awaits A), are refused with a deadlock naming the
+/// cycle instead of hanging; the actors go on afterwards.
+pub fn awaiting_each_other_is_refused_as_a_deadlock<R: Runtime>(rt: R) {
+    let fx = Fixture::new(rt);
+    let a = fx.start(Awaiter::default());
+    let myself = a.ask_timeout(Await::Myself, TIMEOUT);
+    assert!(is_refused_cycle(&myself), "{myself:?}");
+
+    let b = fx.start(Awaiter::default());
+    let round = Await::Via(
+        b.clone(),
+        Box::new(Await::Via(a.clone(), Box::new(Await::Note("x")))),
+    );
+    let cycle = a.ask_timeout(round, TIMEOUT);
+    assert!(is_refused_cycle(&cycle), "{cycle:?}");
+    assert_eq!(a.ask_timeout(Await::Note("after"), TIMEOUT).unwrap(), 0);
+    assert_eq!(b.ask_timeout(Await::Note("after"), TIMEOUT).unwrap(), 0);
+}
+
+/// A cycle of an async handler's await and a synchronous handler's blocking ask (A
+/// awaits P, whose handler asks A and blocks) is refused too, whichever wait closes it.
+pub fn sync_and_async_waits_close_cycles_together<R: Runtime>(rt: R) {
+    let fx = Fixture::new(rt);
+    let a = fx.start(Awaiter::default());
+    let p = fx.start(Probe::new(&Events::new()));
+    let back = a.clone();
+    let job: Callback =
+        Box::new(move |_| format!("{:?}", back.ask_timeout(Await::Note("p"), TIMEOUT)));
+    let result = a.ask_timeout(Await::RunOnProbe(p.clone(), job), TIMEOUT);
+    match result {
+        // P's blocking ask closed the cycle: P's job shows the refusal, A goes on.
+        Ok(2) => {}
+        // A's await closed it.
+        other => assert!(is_refused_cycle(&other), "{other:?}"),
+    }
+    assert_eq!(p.ask_timeout(Cmd::Ping, TIMEOUT).unwrap(), "pong");
+    assert_eq!(a.ask_timeout(Await::Note("after"), TIMEOUT).unwrap(), 0);
+}
+
+/// No false cycle: B answers A's awaited ask and, in its very next message, asks A
+/// and blocks, before A has resumed. A's wait for B, still published, was answered,
+/// so B's ask is no cycle and gets its answer (run many times: the window is short).
+pub fn an_answered_await_is_no_cycle<R: Runtime>(rt: R) {
+    let fx = Fixture::new(rt);
+    let a = fx.start(Awaiter::default());
+    let b = fx.start(Probe::new(&Events::new()));
+    let label = b.to_string();
+    for round in 0..50 {
+        let gate = Event::new();
+        b.tell(Cmd::Wait(gate.clone())).unwrap();
+        let awaited = a.ask_nonblocking(Await::AskProbe(b.clone()));
+        snapshot_until(&format!("A awaiting B's reply (round {round})"), |s| {
+            s.actors().iter().any(|x| {
+                x.urn() == a.urn()
+                    && matches!(x.state(), ActorState::Waiting { waiting_for: WaitingFor::ReplyOf(l), .. } if **l == *label)
+            })
+        });
+        let back = a.clone();
+        let asked = b.ask_nonblocking(Cmd::Run(Box::new(move |_| {
+            format!("{:?}", back.ask_timeout(Await::Note("b"), TIMEOUT))
+        })));
+        gate.set();
+        assert_eq!(asked.get_timeout(TIMEOUT).unwrap(), "Ok(0)");
+        assert_eq!(awaited.get_timeout(TIMEOUT).unwrap(), 1);
+    }
 }
 
 /// Cases with two runtimes.

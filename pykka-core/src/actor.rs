@@ -161,6 +161,11 @@ pub trait Actor: Send + Sized + 'static {
     /// thread or a coroutine (thread, green) the actor's own thread or coroutine parks
     /// until the future is woken.
     ///
+    /// Awaiting another actor's [`Reply`](crate::Reply) is a wait for that actor as a
+    /// blocking `ask` is: an await that would close a cycle of waits (the other actor
+    /// waits, through others, for this one; or this actor's own reply) is answered at
+    /// once with [`AskError::Deadlock`](crate::AskError::Deadlock) instead of hanging.
+    ///
     /// The future must be `Send`: keep no `Rc` or lock guard across an `.await`
     /// (`Context` and the actor itself may be used freely).
     ///

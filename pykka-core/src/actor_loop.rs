@@ -9,6 +9,7 @@ use std::future::Future;
 use std::task::Poll;
 
 use crate::actor_ref::Origin;
+use crate::debug::awaits::AwaitRecord;
 use crate::debug::{ActivityRef, MessageKind, Tracker};
 use crate::error::AskError;
 // Quiet under `quiet_caught_panics`, like every panic pykka catches.
@@ -371,12 +372,15 @@ impl<A: Actor> ActorLoop<A> {
             Ok(handler) => std::pin::pin!(handler),
             Err(payload) => return Err(Failure::from_panic(payload)),
         };
+        let mut record = AwaitRecord::new(marks.activity);
         std::future::poll_fn(|cx| {
-            let _inside = Inside::enter(marks);
-            match catch_unwind(AssertUnwindSafe(|| handler.as_mut().poll(cx))) {
-                Ok(polled) => polled,
-                Err(payload) => Poll::Ready(Err(Failure::from_panic(payload))),
-            }
+            record.poll(|| {
+                let _inside = Inside::enter(marks);
+                match catch_unwind(AssertUnwindSafe(|| handler.as_mut().poll(cx))) {
+                    Ok(polled) => polled,
+                    Err(payload) => Poll::Ready(Err(Failure::from_panic(payload))),
+                }
+            })
         })
         .await
     }

@@ -32,6 +32,7 @@ use std::time::{Duration, Instant};
 use crate::Failure;
 use crate::actor_ref::Origin;
 use crate::debug::Waiting;
+use crate::debug::wait_graph::{Activity, Answerable, mark_answered};
 use crate::error::{ActorDeadError, AskError, DeadKind, DeadlockError, SetError, TimeoutError};
 use crate::rt::park::{Waited, wait_until_hinted};
 use crate::sync::{AtomicBool, Mutex, MutexGuard};
@@ -143,6 +144,9 @@ struct State<T> {
     /// Set by `forward` while a step runs, so that the step's "pending" is not
     /// trusted when its source completed meanwhile.
     notified: bool,
+    /// The published waits of actors for this reply (their debug slot and wait id),
+    /// marked answered when it completes (see [`Answerable`]).
+    published: Vec<(&'static Activity, u64)>,
 }
 
 enum Slot<T> {
@@ -259,9 +263,40 @@ fn complete<T>(shared: &Shared<T>, result: Result<T, AskError>) -> Result<(), Re
     state.slot = Slot::Ready(result);
     shared.done.store(true, Ordering::Release);
     let wakers = state.waiters.take();
+    let published = std::mem::take(&mut state.published);
     drop(state);
+    for (slot, id) in published {
+        mark_answered(slot, id);
+    }
     wake_all(wakers);
     Ok(())
+}
+
+impl<T> fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Shared")
+            .field("done", &self.done.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> Answerable for Shared<T> {
+    fn note_waiter(&self, slot: &'static Activity, id: u64) -> bool {
+        let mut state = lock(self);
+        if !matches!(state.slot, Slot::Pending) {
+            return false;
+        }
+        // One entry per waiting actor: its latest wait replaces an ended one.
+        match state
+            .published
+            .iter_mut()
+            .find(|(s, _)| std::ptr::eq(*s, slot))
+        {
+            Some(entry) => entry.1 = id,
+            None => state.published.push((slot, id)),
+        }
+        true
+    }
 }
 
 /// Wakes every waiter of a lazy reply when one of its step's sources is ready.
@@ -401,6 +436,7 @@ impl<T: Send + 'static> Reply<T> {
                     waiters: Waiters::default(),
                     forward: None,
                     notified: false,
+                    published: Vec::new(),
                 }),
                 origin,
                 outside,
@@ -562,7 +598,7 @@ impl<T: Send + 'static> Reply<T> {
                     || self.shared.hooked.load(Ordering::Acquire)
             },
             deadline,
-            Waiting::Reply(self.origin()),
+            Waiting::Reply(self.origin(), Some(&*self.shared)),
         );
         let out = match waited {
             Waited::Ready(out) => out,
@@ -666,7 +702,20 @@ impl<T: Send + 'static> Future for Reply<T> {
         match this.poll_own(cx, &extract_take) {
             Poll::Ready(Outcome::Resolved(r)) => Poll::Ready(r),
             Poll::Ready(Outcome::NotYet) => Poll::Ready(Err(this.timed_out(None))),
-            Poll::Pending => Poll::Pending,
+            Poll::Pending => {
+                // Awaited by an async handler: its wait for the actor that answers is
+                // published, and refused if it closes a cycle (see `debug::awaits`).
+                let Some((origin, _)) = &this.shared.origin else {
+                    return Poll::Pending;
+                };
+                match crate::debug::awaits::awaiting(origin, &*this.shared) {
+                    Ok(()) => Poll::Pending,
+                    Err(deadlock) => {
+                        forget(&this.shared, &mut this.key);
+                        Poll::Ready(Err(AskError::Deadlock(deadlock)))
+                    }
+                }
+            }
         }
     }
 }

@@ -84,6 +84,10 @@ pub(crate) struct WaitRecord {
     pub(crate) since: AtomicU64,
     /// The last id handed out (only the slot's actor writes it).
     pub(crate) last_id: AtomicU64,
+    /// The id of a wait for a reply that has been answered while the wait still
+    /// stands (written by whoever completed the reply): that wait is no longer an edge
+    /// of any cycle, even before its actor wakes up and ends it.
+    pub(crate) answered: ModelledU64,
 }
 
 /// Who owns a slot: what a snapshot prints about the actor.
@@ -103,6 +107,9 @@ pub(crate) struct Activity {
     pub(crate) wait: Line<WaitRecord>,
     generation: AtomicU32,
     owner: Mutex<Option<Owner>>,
+    /// While the actor's async handler is polled: what its awaits published (see
+    /// [`awaits`](super::awaits)). Only the actor's own context touches it.
+    pub(crate) awaits: Mutex<Option<super::awaits::Scope>>,
 }
 
 impl fmt::Debug for Activity {

@@ -82,6 +82,7 @@
 //! its own, so two actors' states may be a moment apart.
 
 mod activity;
+pub(crate) mod awaits;
 mod snapshot;
 pub(crate) mod wait_graph;
 

@@ -23,7 +23,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
-use super::activity::{self, Activity, ActivityRef, stamp};
+pub(crate) use super::activity::Activity;
+use super::activity::{self, ActivityRef, stamp};
 use crate::actor_ref::Origin;
 use crate::error::DeadlockError;
 use crate::sync::fence;
@@ -31,8 +32,9 @@ use crate::sync::fence;
 /// What a wait is for.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Waiting<'a> {
-    /// A reply, and the actor that answers it if any.
-    Reply(Option<&'a Origin>),
+    /// A reply, the actor that answers it if any, and the reply itself (to be told who
+    /// waits, so that its answer can mark the wait answered).
+    Reply(Option<&'a Origin>, Option<&'a dyn Answerable>),
     /// An [`Event`](crate::Event).
     Event,
     /// [`sleep`](crate::sleep).
@@ -41,6 +43,22 @@ pub(crate) enum Waiting<'a> {
     Await,
     /// Room in the bounded inbox of an actor (a send to a full inbox).
     Room(&'a Origin),
+}
+
+/// A reply that a published wait waits for.
+pub(crate) trait Answerable: std::fmt::Debug {
+    /// Notes that the wait `id` of `slot` waits for this reply, so that its answer
+    /// marks the wait answered ([`mark_answered`]); `false` if it is answered already.
+    fn note_waiter(&self, slot: &'static Activity, id: u64) -> bool;
+}
+
+/// Marks the wait `id` of `slot` answered: it stops counting as an edge of a cycle.
+pub(crate) fn mark_answered(slot: &Activity, id: u64) {
+    slot.wait.0.answered.store(id, Ordering::SeqCst);
+}
+
+fn is_answered(slot: &Activity, id: u64) -> bool {
+    slot.wait.0.answered.load(Ordering::SeqCst) == id
 }
 
 /// [`Waiting`] as stored in a record.
@@ -71,10 +89,10 @@ impl WaitKind {
 
 fn kind_and_target(what: Waiting<'_>) -> (WaitKind, ActivityRef) {
     match what {
-        Waiting::Reply(Some(origin)) if !origin.activity.is_none() => {
+        Waiting::Reply(Some(origin), _) if !origin.activity.is_none() => {
             (WaitKind::Actor, origin.activity)
         }
-        Waiting::Reply(_) => (WaitKind::Reply, ActivityRef::NONE),
+        Waiting::Reply(..) => (WaitKind::Reply, ActivityRef::NONE),
         Waiting::Event => (WaitKind::Event, ActivityRef::NONE),
         Waiting::Sleep => (WaitKind::Sleep, ActivityRef::NONE),
         Waiting::Await => (WaitKind::Await, ActivityRef::NONE),
@@ -210,18 +228,22 @@ pub(crate) fn find_cycle(
         if chain.len() == MAX_HOPS || chain.iter().any(|(n, _)| *n == node) {
             return None;
         }
-        let record = read(slots.slot(node)?)?;
-        if !WaitKind::from_bits(record.kind).is_some_and(WaitKind::waits_for_actor) {
+        let slot = slots.slot(node)?;
+        let record = read(slot)?;
+        if !WaitKind::from_bits(record.kind).is_some_and(WaitKind::waits_for_actor)
+            || is_answered(slot, record.id)
+        {
             return None;
         }
         chain.push((node, record.id));
         node = ActivityRef::from_bits(record.target);
     }
-    // The second pass: every wait still there, unchanged.
+    // The second pass: every wait still there, unchanged, and still unanswered (an
+    // answer marked before a later wait of the chain was published shows here).
     let confirmed = chain.iter().all(|(n, id)| {
         slots
             .slot(*n)
-            .is_some_and(|s| s.wait.0.id.load(Ordering::SeqCst) == *id)
+            .is_some_and(|s| s.wait.0.id.load(Ordering::SeqCst) == *id && !is_answered(s, *id))
     });
     confirmed.then(|| chain.into_iter().map(|(n, _)| n).collect())
 }
@@ -346,10 +368,17 @@ pub(crate) fn publish(
         target: target.bits(),
         since,
     };
-    let closing = (kind.waits_for_actor() && !target.is_none()).then_some(target);
+    // Told before the record is published: an answer that comes from now on marks
+    // the wait answered (even before the record shows), and one that came already
+    // means there is nothing to check.
+    let unanswered = match what {
+        Waiting::Reply(_, Some(reply)) => reply.note_waiter(slot, id),
+        _ => true,
+    };
+    let closing = (unanswered && kind.waits_for_actor() && !target.is_none()).then_some(target);
     let cycle = publish_and_check(&Table, slot, record, me, closing);
     let guard = WaitGuard::Actor(slot, previous);
-    if let Some(chain) = cycle {
+    if let Some(chain) = cycle.filter(|_| !is_answered(slot, id)) {
         // A cycle through a full inbox is not a deadlock: its waiting sender gives way
         // (this wait then ends once it does), unless this wait is that sender's.
         if kind == WaitKind::Room || !nudge_room_waits(&chain) {
@@ -503,6 +532,31 @@ mod loom_models {
                 publish_and_check(slots, slots.1, waits_for(1, A), B, Some(A))
             });
             assert!(other.join().unwrap().is_none());
+        });
+    }
+
+    /// A's wait for B stands, but B has answered it (and marked it answered) before B
+    /// waits for A: whatever a third reader sees meanwhile, B's check finds no cycle,
+    /// although A has not woken up to end its wait yet.
+    #[test]
+    fn an_answered_wait_is_not_a_cycle() {
+        model(|| {
+            let slots = two();
+            write(slots.0, waits_for(1, B));
+            let b = thread::spawn(move || {
+                mark_answered(slots.0, 1);
+                publish_and_check(slots, slots.1, waits_for(1, A), B, Some(A))
+            });
+            let reader = find_cycle(slots, B, A);
+            assert!(
+                b.join().unwrap().is_none(),
+                "B saw an answered wait as a cycle"
+            );
+            // A reader that looked before the answer may see the cycle; not after it.
+            if is_answered(slots.0, 1) {
+                assert!(find_cycle(slots, B, A).is_none());
+            }
+            drop(reader);
         });
     }
 }

@@ -253,9 +253,14 @@ pub(crate) fn block_on_handler<F: std::future::Future>(fut: F) -> F::Output {
     if let Poll::Ready(v) = fut.as_mut().poll(&mut noop) {
         return v;
     }
+    // Suspended: from now on each poll publishes what the handler awaits (a reply's
+    // actor, checked for a cycle, or "awaiting"), and the wait itself publishes nothing.
+    let parker = Parker::current();
+    let mut record =
+        debug::awaits::AwaitRecord::parked(debug::current_actor(&parker), parker.spins());
     loop {
-        // A wait without a deadline or a target ends only when the future is ready.
-        if let Some(v) = wait_for(|cx| fut.as_mut().poll(cx), None, Waiting::Await) {
+        // Without a deadline, the wait ends only when the future is ready.
+        if let Some(v) = wait_until(|cx| record.poll(|| fut.as_mut().poll(cx)), None) {
             return v;
         }
     }
