@@ -372,15 +372,26 @@ impl<A: Actor> ActorLoop<A> {
             Ok(handler) => std::pin::pin!(handler),
             Err(payload) => return Err(Failure::from_panic(payload)),
         };
+        let mut step = |cx: &mut std::task::Context<'_>| {
+            let _inside = Inside::enter(marks);
+            match catch_unwind(AssertUnwindSafe(|| handler.as_mut().poll(cx))) {
+                Ok(polled) => polled,
+                Err(payload) => Poll::Ready(Err(Failure::from_panic(payload))),
+            }
+        };
+        // A synchronous handler (every default `on_receive_async`) is ready at its
+        // first poll, made without the await scope, which costs locks. A handler that
+        // is not is polled again at once in the scope, so that what it awaits is
+        // published before it suspends.
+        let mut first = true;
         let mut record = AwaitRecord::new(marks.activity);
         std::future::poll_fn(|cx| {
-            record.poll(|| {
-                let _inside = Inside::enter(marks);
-                match catch_unwind(AssertUnwindSafe(|| handler.as_mut().poll(cx))) {
-                    Ok(polled) => polled,
-                    Err(payload) => Poll::Ready(Err(Failure::from_panic(payload))),
+            if std::mem::take(&mut first) {
+                if let Poll::Ready(done) = step(cx) {
+                    return Poll::Ready(done);
                 }
-            })
+            }
+            record.poll(|| step(cx))
         })
         .await
     }
