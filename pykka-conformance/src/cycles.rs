@@ -384,18 +384,26 @@ pub fn snapshot_shows_states_waits_and_threads<R: Runtime>(rt: R) {
             .unwrap()
     };
     assert!(blocked.wait_timeout(TIMEOUT));
-    let snapshot = snapshot_until("the plain thread's wait and two queued pings", |s| {
-        let thread_waits = s.threads().iter().any(|t| {
-            t.name() == Some("snapshot-waiter")
-                && *t.waiting_for() == WaitingFor::ReplyOf(a.to_string().into())
+    let snapshot = snapshot_until(
+        "a's and the plain thread's waits and two queued pings",
+        |s| {
+            let thread_waits = s.threads().iter().any(|t| {
+                t.name() == Some("snapshot-waiter")
+                    && *t.waiting_for() == WaitingFor::ReplyOf(a.to_string().into())
+            });
+            let b_queued = s
+                .actors()
+                .iter()
+                .find(|x| x.urn() == b.urn())
+                .and_then(|x| x.queued());
+            // a publishes its wait after it sent the job b is blocked in: look for it too.
+            let a_waits = s.actors().iter().any(|x| {
+            x.urn() == a.urn()
+                && matches!(x.state(), ActorState::Waiting { waiting_for: WaitingFor::ReplyOf(l), .. } if **l == *b.to_string())
         });
-        let b_queued = s
-            .actors()
-            .iter()
-            .find(|x| x.urn() == b.urn())
-            .and_then(|x| x.queued());
-        thread_waits && b_queued.is_some_and(|n| n >= 2)
-    });
+            thread_waits && a_waits && b_queued.is_some_and(|n| n >= 2)
+        },
+    );
     let text = snapshot.to_string();
     let status = |x: &ActorRef<Node>| {
         snapshot
