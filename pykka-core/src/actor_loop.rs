@@ -364,34 +364,36 @@ impl<A: Actor> ActorLoop<A> {
             activity: self.tracker.activity(),
         };
         let (actor, ctx) = (&mut self.actor, &self.ctx);
-        let made = {
-            let _inside = Inside::enter(marks);
-            catch_unwind(AssertUnwindSafe(|| actor.on_receive_async(message, ctx)))
-        };
+        // Made and polled once under one set of marks, with a no-op waker: a
+        // synchronous handler (every default `on_receive_async`) is then done, without
+        // the await scope's locks or a second set of marks.
+        let inside = Inside::enter(marks);
+        let made = catch_unwind(AssertUnwindSafe(|| actor.on_receive_async(message, ctx)));
         let mut handler = match made {
             Ok(handler) => std::pin::pin!(handler),
             Err(payload) => return Err(Failure::from_panic(payload)),
         };
-        let mut step = |cx: &mut std::task::Context<'_>| {
-            let _inside = Inside::enter(marks);
-            match catch_unwind(AssertUnwindSafe(|| handler.as_mut().poll(cx))) {
-                Ok(polled) => polled,
-                Err(payload) => Poll::Ready(Err(Failure::from_panic(payload))),
-            }
-        };
-        // A synchronous handler (every default `on_receive_async`) is ready at its
-        // first poll, made without the await scope, which costs locks. A handler that
-        // is not is polled again at once in the scope, so that what it awaits is
-        // published before it suspends.
-        let mut first = true;
+        let first = catch_unwind(AssertUnwindSafe(|| {
+            let mut noop = std::task::Context::from_waker(std::task::Waker::noop());
+            handler.as_mut().poll(&mut noop)
+        }));
+        drop(inside);
+        match first {
+            Ok(Poll::Ready(done)) => return done,
+            Ok(Poll::Pending) => {}
+            Err(payload) => return Err(Failure::from_panic(payload)),
+        }
+        // Suspended: polled again at once with the task's waker, in the await scope,
+        // so that what it awaits is published before the task yields.
         let mut record = AwaitRecord::new(marks.activity);
         std::future::poll_fn(|cx| {
-            if std::mem::take(&mut first) {
-                if let Poll::Ready(done) = step(cx) {
-                    return Poll::Ready(done);
+            record.poll(|| {
+                let _inside = Inside::enter(marks);
+                match catch_unwind(AssertUnwindSafe(|| handler.as_mut().poll(cx))) {
+                    Ok(polled) => polled,
+                    Err(payload) => Poll::Ready(Err(Failure::from_panic(payload))),
                 }
-            }
-            record.poll(|| step(cx))
+            })
         })
         .await
     }
