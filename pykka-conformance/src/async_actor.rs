@@ -156,11 +156,12 @@ pub fn async_handler_awaits_two_replies_together<R: Runtime>(rt: R) {
     assert_eq!(front.ask_timeout(via, TIMEOUT).unwrap(), 5);
 }
 
-/// While its handler awaits, the actor handles no other message: what comes next
-/// waits in the inbox (an ask of it times out), and is handled in order once the
-/// handler ends.
-pub fn async_actor_handles_one_message_at_a_time<R: Runtime>(rt: R) {
-    let fx = Fixture::new(rt);
+/// An [`Awaiter`] whose handler has started and awaits the returned gate (then records
+/// `note`), with its notes.
+fn held<R: Runtime>(
+    fx: &Fixture<R>,
+    note: &'static str,
+) -> (ActorRef<Awaiter>, Arc<Mutex<Vec<&'static str>>>, Event) {
     let awaiter = Awaiter::default();
     let notes = awaiter.notes();
     let actor = fx.start(awaiter);
@@ -169,10 +170,19 @@ pub fn async_actor_handles_one_message_at_a_time<R: Runtime>(rt: R) {
         .tell(Await::Hold {
             started: started.clone(),
             gate: gate.clone(),
-            note: "first",
+            note,
         })
         .unwrap();
     wait_for(&started, "the async handler to start");
+    (actor, notes, gate)
+}
+
+/// While its handler awaits, the actor handles no other message: what comes next
+/// waits in the inbox (an ask of it times out), and is handled in order once the
+/// handler ends.
+pub fn async_actor_handles_one_message_at_a_time<R: Runtime>(rt: R) {
+    let fx = Fixture::new(rt);
+    let (actor, notes, gate) = held(&fx, "first");
     actor.tell(Await::Note("second")).unwrap();
     assert!(matches!(
         actor.ask_timeout(Await::Note("third"), Duration::from_millis(30)),
@@ -230,18 +240,7 @@ pub fn async_failures_and_panics_follow_the_rules<R: Runtime>(rt: R) {
 /// the actor; asks queued after it fail.
 pub fn stop_waits_for_the_awaiting_handler<R: Runtime>(rt: R) {
     let fx = Fixture::new(rt);
-    let awaiter = Awaiter::default();
-    let notes = awaiter.notes();
-    let actor = fx.start(awaiter);
-    let (started, gate) = (Event::new(), Event::new());
-    actor
-        .tell(Await::Hold {
-            started: started.clone(),
-            gate: gate.clone(),
-            note: "held",
-        })
-        .unwrap();
-    wait_for(&started, "the async handler to start");
+    let (actor, notes, gate) = held(&fx, "held");
     let stopped = actor.stop_nonblocking();
     let after = actor.ask_nonblocking(Await::Note("after"));
     assert!(!stopped.is_ready());

@@ -450,6 +450,23 @@ pub fn mailbox_capacity_is_reported_and_zero_is_a_start_error<R: Runtime>(rt: R)
     );
 }
 
+/// Asks `a` to run `job` once the returned gate opens; returns when `a` runs it (its
+/// inbox is then empty), with the job's answer.
+fn gated_job(
+    a: &ActorRef<Inbox>,
+    job: impl FnOnce() -> String + Send + 'static,
+) -> (pykka_core::Reply<String>, Event) {
+    let (busy, gate) = (Event::new(), Event::new());
+    let (job_busy, job_gate) = (busy.clone(), gate.clone());
+    let answer = a.ask_nonblocking(Job::Run(Box::new(move |_| {
+        job_busy.set();
+        assert!(job_gate.wait_timeout(TIMEOUT));
+        job()
+    })));
+    wait_for(&busy, "A to run the job");
+    (answer, gate)
+}
+
 /// A send that would close a cycle of waits goes over the capacity: A (full) waits for
 /// B's reply while B tells A; B's tell would wait for A, which waits for B, so it is
 /// sent at once and both go on.
@@ -459,11 +476,8 @@ pub fn a_send_that_would_close_a_cycle_goes_over_the_capacity<R: Runtime>(rt: R)
     let notes = inbox.notes();
     let a = fx.start(inbox);
     let b = fx.start(Probe::new(&Events::new()));
-    let (busy, gate) = (Event::new(), Event::new());
-    let (job_busy, job_gate, back_to_a) = (busy.clone(), gate.clone(), a.clone());
-    let answer = a.ask_nonblocking(Job::Run(Box::new(move |_| {
-        job_busy.set();
-        assert!(job_gate.wait_timeout(TIMEOUT));
+    let back_to_a = a.clone();
+    let (answer, gate) = gated_job(&a, move || {
         let asked = b.ask_timeout(
             Cmd::Run(Box::new(move |_| {
                 format!("{:?}", back_to_a.tell(Job::Note(2)))
@@ -471,8 +485,7 @@ pub fn a_send_that_would_close_a_cycle_goes_over_the_capacity<R: Runtime>(rt: R)
             TIMEOUT,
         );
         format!("{asked:?}")
-    })));
-    wait_for(&busy, "A to run the job");
+    });
     a.try_tell(Job::Note(1)).unwrap();
     gate.set();
     assert_eq!(answer.get_timeout(TIMEOUT).unwrap(), r#"Ok("Ok(())")"#);
@@ -489,14 +502,10 @@ pub fn a_cycle_closed_by_an_ask_makes_the_waiting_sender_give_way<R: Runtime>(rt
     let notes = inbox.notes();
     let a = fx.start(inbox);
     let b = fx.start(Probe::new(&Events::new()));
-    let (busy, gate) = (Event::new(), Event::new());
-    let (job_busy, job_gate, asked) = (busy.clone(), gate.clone(), b.clone());
-    let answer = a.ask_nonblocking(Job::Run(Box::new(move |_| {
-        job_busy.set();
-        assert!(job_gate.wait_timeout(TIMEOUT));
+    let asked = b.clone();
+    let (answer, gate) = gated_job(&a, move || {
         format!("{:?}", asked.ask_timeout(Cmd::Ping, TIMEOUT))
-    })));
-    wait_for(&busy, "A to run the job");
+    });
     a.try_tell(Job::Note(1)).unwrap();
     let back_to_a = a.clone();
     let told = b.ask_nonblocking(Cmd::Run(Box::new(move |_| {

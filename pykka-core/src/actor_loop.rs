@@ -215,7 +215,13 @@ impl<A: Actor> ActorLoop<A> {
                 bound.give_back();
             }
         }
-        match catch_unwind(AssertUnwindSafe(|| self.dispatch(msg))) {
+        self.guarded(|this| this.dispatch(msg))
+    }
+
+    /// Runs `step`, a panic escaping it (from code around the hooks: a logger, a
+    /// value's `Drop`) stopping the actor as a failure would.
+    fn guarded(&mut self, step: impl FnOnce(&mut Self) -> ControlFlow<()>) -> ControlFlow<()> {
+        match catch_unwind(AssertUnwindSafe(|| step(self))) {
             Ok(flow) => flow,
             Err(payload) => {
                 let failure = Failure::from_panic(payload);
@@ -335,15 +341,7 @@ impl<A: Actor> ActorLoop<A> {
         });
         let result = self.receive_async(message).await;
         self.enter();
-        let flow = match catch_unwind(AssertUnwindSafe(|| self.received(result, completer))) {
-            Ok(flow) => flow,
-            Err(payload) => {
-                let failure = Failure::from_panic(payload);
-                self.ended(|| StopReason::Failed(failure.clone()));
-                self.mark_failed_quietly(&failure);
-                ControlFlow::Break(())
-            }
-        };
+        let flow = self.guarded(|this| this.received(result, completer));
         if flow.is_continue() {
             self.tracker.end();
         }
