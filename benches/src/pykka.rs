@@ -22,12 +22,12 @@ impl<R: Runtime> Subject for Pykka<R> {
     fn prepare(&self, scenario: Scenario) -> Box<dyn Runner> {
         let rt = &self.0;
         match scenario {
-            Scenario::Ask => Box::new(AskRunner::new(rt)),
+            Scenario::Ask => Box::new(AskRunner::new(rt, Echo, Asker)),
             Scenario::AskFromThread => Box::new(AskFromThread::new(rt)),
             Scenario::Tell => Box::new(Tell::new(rt)),
             Scenario::FanIn => Box::new(FanIn::new(rt)),
             Scenario::Spawn => Box::new(Spawn(rt.clone())),
-            Scenario::Ring => Box::new(Ring::new(rt)),
+            Scenario::Ring => Box::new(Ring::<Node>::new(rt)),
             Scenario::ProxyCall => Box::new(ProxyRunner::new(rt, false)),
             Scenario::ProxyField => Box::new(ProxyRunner::new(rt, true)),
         }
@@ -46,11 +46,11 @@ impl<R: Runtime> Subject for Pykka<R> {
     }
 }
 
-fn start<A: Actor, R: Runtime>(rt: &R, actor: A) -> ActorRef<A> {
+pub(crate) fn start<A: Actor, R: Runtime>(rt: &R, actor: A) -> ActorRef<A> {
     actor.start(rt).expect("the backend starts an actor")
 }
 
-fn stop_all<A: Actor>(actors: &[ActorRef<A>]) {
+pub(crate) fn stop_all<A: Actor>(actors: &[ActorRef<A>]) {
     let stops: Vec<_> = actors.iter().map(ActorRef::stop_nonblocking).collect();
     for s in stops {
         s.take().expect("stop completes");
@@ -83,20 +83,30 @@ impl Actor for Asker {
     }
 }
 
-struct AskRunner {
-    echo: ActorRef<Echo>,
-    asker: ActorRef<Asker>,
+/// The actor-to-actor `ask`: the main thread asks the asker `n`, which asks its echo
+/// `n` times (whatever the form of their handlers).
+pub(crate) struct AskRunner<E: Actor, A: Actor> {
+    echo: ActorRef<E>,
+    asker: ActorRef<A>,
 }
 
-impl AskRunner {
-    fn new<R: Runtime>(rt: &R) -> Self {
-        let echo = start(rt, Echo);
-        let asker = start(rt, Asker(echo.clone()));
+impl<E, A> AskRunner<E, A>
+where
+    E: Actor<Message = u64, Reply = u64>,
+    A: Actor<Message = u64, Reply = u64>,
+{
+    pub(crate) fn new<R: Runtime>(rt: &R, echo: E, asker: impl FnOnce(ActorRef<E>) -> A) -> Self {
+        let echo = start(rt, echo);
+        let asker = start(rt, asker(echo.clone()));
         AskRunner { echo, asker }
     }
 }
 
-impl Runner for AskRunner {
+impl<E, A> Runner for AskRunner<E, A>
+where
+    E: Actor<Message = u64, Reply = u64>,
+    A: Actor<Message = u64, Reply = u64>,
+{
     fn run(&mut self, iters: u64) -> Duration {
         timed(|| {
             let sum = self.asker.ask(iters).expect("asker answers");
@@ -105,7 +115,7 @@ impl Runner for AskRunner {
     }
 }
 
-impl Drop for AskRunner {
+impl<E: Actor, A: Actor> Drop for AskRunner<E, A> {
     fn drop(&mut self) {
         self.asker.stop();
         self.echo.stop();
@@ -273,38 +283,61 @@ impl<R: Runtime> Runner for Spawn<R> {
     }
 }
 
-/// One actor of the ring.
-struct Node(Option<ActorRef<Node>>);
-
-enum RingMsg {
-    Link(ActorRef<Node>),
+/// What a ring node gets.
+pub(crate) enum RingMsg<N: Actor> {
+    Link(ActorRef<N>),
     /// Hops still to go, and the reply to complete when none are left.
     Token(u64, Reply<()>),
 }
 
-impl Actor for Node {
-    type Message = RingMsg;
-    type Reply = ();
-    fn on_receive(&mut self, m: RingMsg, _: &Context<Self>) -> Result<(), Failure> {
-        match m {
-            RingMsg::Link(next) => self.0 = Some(next),
-            RingMsg::Token(0, done) => done.set(()).map_err(|_| Failure::msg("token twice"))?,
-            RingMsg::Token(n, done) => {
-                let next = self.0.as_ref().ok_or_else(|| Failure::msg("unlinked"))?;
-                next.tell(RingMsg::Token(n - 1, done))
-                    .map_err(Failure::msg)?;
-            }
+/// A node of the ring, whatever the form of its handler: it hands every message to
+/// [`hop`].
+pub(crate) trait RingNode: Actor<Message = RingMsg<Self>, Reply = ()> {
+    /// A node not linked yet.
+    fn unlinked() -> Self;
+}
+
+/// One node's part of the ring: link it, or pass the token on to `next`.
+pub(crate) fn hop<N: RingNode>(
+    next: &mut Option<ActorRef<N>>,
+    m: RingMsg<N>,
+) -> Result<(), Failure> {
+    match m {
+        RingMsg::Link(node) => *next = Some(node),
+        RingMsg::Token(0, done) => done.set(()).map_err(|_| Failure::msg("token twice"))?,
+        RingMsg::Token(n, done) => {
+            let next = next.as_ref().ok_or_else(|| Failure::msg("unlinked"))?;
+            next.tell(RingMsg::Token(n - 1, done))
+                .map_err(Failure::msg)?;
         }
-        Ok(())
+    }
+    Ok(())
+}
+
+/// One actor of the ring.
+struct Node(Option<ActorRef<Node>>);
+
+impl RingNode for Node {
+    fn unlinked() -> Self {
+        Node(None)
     }
 }
 
-struct Ring(Vec<ActorRef<Node>>);
+impl Actor for Node {
+    type Message = RingMsg<Node>;
+    type Reply = ();
+    fn on_receive(&mut self, m: RingMsg<Node>, _: &Context<Self>) -> Result<(), Failure> {
+        hop(&mut self.0, m)
+    }
+}
 
-impl Ring {
-    fn new<R: Runtime>(rt: &R) -> Self {
+/// A token passed around a ring of [`consts::RING_SIZE`] nodes.
+pub(crate) struct Ring<N: RingNode>(Vec<ActorRef<N>>);
+
+impl<N: RingNode> Ring<N> {
+    pub(crate) fn new<R: Runtime>(rt: &R) -> Self {
         let nodes: Vec<_> = (0..consts::RING_SIZE)
-            .map(|_| start(rt, Node(None)))
+            .map(|_| start(rt, N::unlinked()))
             .collect();
         for (i, node) in nodes.iter().enumerate() {
             let next = nodes[(i + 1) % nodes.len()].clone();
@@ -314,7 +347,7 @@ impl Ring {
     }
 }
 
-impl Runner for Ring {
+impl<N: RingNode> Runner for Ring<N> {
     fn run(&mut self, iters: u64) -> Duration {
         timed(|| {
             let done = Reply::new();
@@ -326,7 +359,7 @@ impl Runner for Ring {
     }
 }
 
-impl Drop for Ring {
+impl<N: RingNode> Drop for Ring<N> {
     fn drop(&mut self) {
         stop_all(&self.0);
     }

@@ -3,11 +3,10 @@
 //! handler async), on an executor backend. Other scenarios are not async-specific and
 //! are left to [`Pykka`](crate::Pykka).
 
-use std::time::Duration;
+use pykka_core::{Actor, ActorRef, Context, Failure, Runtime};
 
-use pykka_core::{Actor, ActorRef, Context, Failure, Reply, Runtime};
-
-use crate::{Kind, Runner, Scenario, Subject, consts, mem, timed};
+use crate::pykka::{AskRunner, Ring, RingMsg, RingNode, hop, start, stop_all};
+use crate::{Kind, Runner, Scenario, Subject, mem};
 
 /// pykka with async handlers on the backend `R`, named `backend` in the tables (the
 /// same backend can appear with several worker counts).
@@ -34,8 +33,8 @@ impl<R: Runtime> Subject for PykkaAsync<R> {
 
     fn prepare(&self, scenario: Scenario) -> Box<dyn Runner> {
         match scenario {
-            Scenario::Ring => Box::new(Ring::new(&self.rt)),
-            _ => Box::new(AskRunner::new(&self.rt)),
+            Scenario::Ring => Box::new(Ring::<Node>::new(&self.rt)),
+            _ => Box::new(AskRunner::new(&self.rt, Echo, Asker)),
         }
     }
 
@@ -46,15 +45,9 @@ impl<R: Runtime> Subject for PykkaAsync<R> {
                 a.ask(0).expect("echo answers");
             }
             measure();
-            for a in &actors {
-                a.stop();
-            }
+            stop_all(&actors);
         })
     }
-}
-
-fn start<A: Actor, R: Runtime>(rt: &R, actor: A) -> ActorRef<A> {
-    actor.start(rt).expect("the backend starts an actor")
 }
 
 /// Answers every message with itself, from an async handler.
@@ -83,91 +76,23 @@ impl Actor for Asker {
     }
 }
 
-struct AskRunner {
-    echo: ActorRef<Echo>,
-    asker: ActorRef<Asker>,
-}
-
-impl AskRunner {
-    fn new<R: Runtime>(rt: &R) -> Self {
-        let echo = start(rt, Echo);
-        let asker = start(rt, Asker(echo.clone()));
-        AskRunner { echo, asker }
-    }
-}
-
-impl Runner for AskRunner {
-    fn run(&mut self, iters: u64) -> Duration {
-        timed(|| {
-            let sum = self.asker.ask(iters).expect("asker answers");
-            assert_eq!(sum, iters * iters.saturating_sub(1) / 2);
-        })
-    }
-}
-
-impl Drop for AskRunner {
-    fn drop(&mut self) {
-        self.asker.stop();
-        self.echo.stop();
-    }
-}
-
 /// One node of the ring, with an async handler.
 struct Node(Option<ActorRef<Node>>);
 
-enum RingMsg {
-    Link(ActorRef<Node>),
-    Token(u64, Reply<()>),
+impl RingNode for Node {
+    fn unlinked() -> Self {
+        Node(None)
+    }
 }
 
 impl Actor for Node {
-    type Message = RingMsg;
+    type Message = RingMsg<Node>;
     type Reply = ();
-    async fn on_receive_async(&mut self, m: RingMsg, _: &Context<Self>) -> Result<(), Failure> {
-        match m {
-            RingMsg::Link(next) => self.0 = Some(next),
-            RingMsg::Token(0, done) => done.set(()).map_err(|_| Failure::msg("token twice"))?,
-            RingMsg::Token(n, done) => {
-                let next = self.0.as_ref().ok_or_else(|| Failure::msg("unlinked"))?;
-                next.tell(RingMsg::Token(n - 1, done))
-                    .map_err(Failure::msg)?;
-            }
-        }
-        Ok(())
-    }
-}
-
-struct Ring(Vec<ActorRef<Node>>);
-
-impl Ring {
-    fn new<R: Runtime>(rt: &R) -> Self {
-        let nodes: Vec<_> = (0..consts::RING_SIZE)
-            .map(|_| start(rt, Node(None)))
-            .collect();
-        for (i, node) in nodes.iter().enumerate() {
-            let next = nodes[(i + 1) % nodes.len()].clone();
-            node.ask(RingMsg::Link(next)).expect("node links");
-        }
-        Ring(nodes)
-    }
-}
-
-impl Runner for Ring {
-    fn run(&mut self, iters: u64) -> Duration {
-        timed(|| {
-            let done = Reply::new();
-            self.0[0]
-                .tell(RingMsg::Token(iters, done.clone()))
-                .expect("ring alive");
-            done.get().expect("token comes back");
-        })
-    }
-}
-
-impl Drop for Ring {
-    fn drop(&mut self) {
-        for node in &self.0 {
-            node.stop();
-        }
+    async fn on_receive_async(
+        &mut self,
+        m: RingMsg<Node>,
+        _: &Context<Self>,
+    ) -> Result<(), Failure> {
+        hop(&mut self.0, m)
     }
 }
