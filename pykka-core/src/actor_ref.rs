@@ -288,6 +288,12 @@ impl<A: Actor> ActorRef<A> {
         if let Err(no) = bound.take(&self.cell.meta, room) {
             return Err((msg, no));
         }
+        self.send_in_room(bound, msg)
+    }
+
+    /// Sends an envelope whose room in `bound` is taken; gives the room back if the
+    /// inbox is closed.
+    fn send_in_room(&self, bound: &Bound, msg: Msg<A>) -> Result<(), (Msg<A>, NoRoom)> {
         self.cell.sender.send(Envelope(msg)).map_err(|e| {
             bound.give_back();
             (e.0, NoRoom::Dead)
@@ -756,17 +762,9 @@ impl<A: Actor> Future for TellAsync<A> {
             Poll::Ready(Ok(())) => {}
         }
         bound.forget(&mut this.key);
-        match this
-            .actor_ref
-            .cell
-            .sender
-            .send(Envelope(Msg::Tell(message)))
-        {
+        match this.actor_ref.send_in_room(bound, Msg::Tell(message)) {
             Ok(()) => Poll::Ready(Ok(())),
-            Err(Envelope(Msg::Tell(m))) => {
-                bound.give_back();
-                dead(m)
-            }
+            Err((Msg::Tell(m), _)) => dead(m),
             Err(_) => unreachable!("the inbox handed back another message"),
         }
     }
