@@ -20,6 +20,7 @@ pub mod pykka;
 pub mod pykka_async;
 pub mod raw_blocking;
 pub mod raw_smol;
+pub mod savina;
 
 pub use crate::pykka::Pykka;
 pub use crate::pykka_async::PykkaAsync;
@@ -147,6 +148,12 @@ pub trait Subject: Send + Sync {
     }
     /// Starts what `scenario` needs; dropping the runner stops it again.
     fn prepare(&self, scenario: Scenario) -> Box<dyn Runner>;
+    /// Runs the Savina benchmark `bench` once: its time and checksum; `None` where the
+    /// subject does not implement it.
+    fn savina(&self, bench: savina::Bench) -> Option<(Duration, u64)> {
+        let _ = bench;
+        None
+    }
     /// Starts `n` idle actors and returns the growth of resident memory per actor in
     /// bytes (they are stopped again before it returns).
     fn idle_memory(&self, n: usize) -> f64;

@@ -33,6 +33,10 @@ impl<R: Runtime> Subject for Pykka<R> {
         }
     }
 
+    fn savina(&self, bench: crate::savina::Bench) -> Option<(Duration, u64)> {
+        Some(crate::savina::pykka::run(&self.0, bench))
+    }
+
     fn idle_memory(&self, n: usize) -> f64 {
         mem::per_item(n, |measure| {
             let actors: Vec<_> = (0..n).map(|_| start(&self.0, Echo)).collect();

@@ -5,7 +5,11 @@
 
 use pykka_core::{Actor, ActorRef, Context, Failure, Runtime};
 
+use std::time::Duration;
+
 use crate::pykka::{AskRunner, Ring, RingMsg, RingNode, hop, start, stop_all};
+use crate::savina::Bench;
+use crate::savina::pykka_logmap::{Form, logmap};
 use crate::{Kind, Runner, Scenario, Subject, mem};
 
 /// pykka with async handlers on the backend `R`, named `backend` in the tables (the
@@ -36,6 +40,11 @@ impl<R: Runtime> Subject for PykkaAsync<R> {
             Scenario::Ring => Box::new(Ring::<Node>::new(&self.rt)),
             _ => Box::new(AskRunner::new(&self.rt, Echo, Asker)),
         }
+    }
+
+    /// Only `logmap`, the one Savina benchmark whose handlers wait for a reply.
+    fn savina(&self, bench: Bench) -> Option<(Duration, u64)> {
+        (bench == Bench::LogMap).then(|| logmap(&self.rt, Form::Awaiting))
     }
 
     fn idle_memory(&self, n: usize) -> f64 {

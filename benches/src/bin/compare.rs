@@ -19,6 +19,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use pykka_benches::measure::{Budget, median, ns_per_op};
+use pykka_benches::savina::{self, Bench};
 use pykka_benches::{Kind, Scenario, subjects};
 
 const PEERS: [&str; 4] = ["actix", "kameo", "ractor", "xtra"];
@@ -34,9 +35,10 @@ struct Options {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("--one") {
-        one(&args[1..]);
-        return;
+    match args.first().map(String::as_str) {
+        Some("--one") => return one(&args[1..]),
+        Some("--savina") => return savina_one(&args[1..]),
+        _ => {}
     }
     let options = parse(&args);
     let results = collect(&options);
@@ -73,6 +75,30 @@ fn one(args: &[String]) {
     println!("ns_per_op {:.1}", ns_per_op(runner.as_mut(), budget));
     drop(runner);
     // Threads, coroutines and tasks still winding down end with the process.
+    std::process::exit(0);
+}
+
+/// The child of a Savina benchmark: one subject, one benchmark, in this process.
+fn savina_one(args: &[String]) {
+    let (label, bench) = match args {
+        [label, bench, ..] => (label, bench),
+        _ => fail("usage: compare --savina <kind/backend> <bench> [warm-up ms] [measure ms]"),
+    };
+    let measure = Duration::from_millis(args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1000));
+    let bench = Bench::from_name(bench).unwrap_or_else(|| fail("unknown benchmark"));
+    let all = subjects();
+    let subject = all
+        .iter()
+        .find(|s| &s.label() == label)
+        .unwrap_or_else(|| fail("unknown subject"));
+    if subject.savina(bench).is_none() {
+        fail("the subject does not run this benchmark");
+    }
+    let ms = savina::measure(bench, measure, || {
+        subject.savina(bench).expect("it ran once")
+    })
+    .unwrap_or_else(|e| fail(&e));
+    println!("ms_per_run {ms:.3}");
     std::process::exit(0);
 }
 
