@@ -14,6 +14,7 @@
 
 use std::time::{Duration, Instant};
 
+pub mod growth;
 pub mod measure;
 pub mod mem;
 pub mod pykka;
@@ -21,6 +22,7 @@ pub mod pykka_async;
 pub mod raw_blocking;
 pub mod raw_smol;
 pub mod savina;
+pub mod svg;
 
 pub use crate::pykka::Pykka;
 pub use crate::pykka_async::PykkaAsync;
@@ -148,10 +150,15 @@ pub trait Subject: Send + Sync {
     }
     /// Starts what `scenario` needs; dropping the runner stops it again.
     fn prepare(&self, scenario: Scenario) -> Box<dyn Runner>;
-    /// Runs the Savina benchmark `bench` once: its time and checksum; `None` where the
-    /// subject does not implement it.
-    fn savina(&self, bench: savina::Bench) -> Option<(Duration, u64)> {
+    /// A run of the Savina benchmark `bench` (each call runs it once and returns its
+    /// time and checksum); `None` where the subject does not implement it.
+    fn savina(&self, bench: savina::Bench) -> Option<savina::Run<'_>> {
         let _ = bench;
+        None
+    }
+    /// Measures `n` live actors ([`growth`]); `None` for subjects without it.
+    fn growth(&self, n: usize) -> Option<growth::Growth> {
+        let _ = n;
         None
     }
     /// Starts `n` idle actors and returns the growth of resident memory per actor in

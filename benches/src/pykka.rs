@@ -33,8 +33,12 @@ impl<R: Runtime> Subject for Pykka<R> {
         }
     }
 
-    fn savina(&self, bench: crate::savina::Bench) -> Option<(Duration, u64)> {
-        Some(crate::savina::pykka::run(&self.0, bench))
+    fn savina(&self, bench: crate::savina::Bench) -> Option<crate::savina::Run<'_>> {
+        Some(Box::new(move || crate::savina::pykka::run(&self.0, bench)))
+    }
+
+    fn growth(&self, n: usize) -> Option<crate::growth::Growth> {
+        Some(crate::growth::measure(&self.0, n))
     }
 
     fn idle_memory(&self, n: usize) -> f64 {

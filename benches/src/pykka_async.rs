@@ -5,11 +5,9 @@
 
 use pykka_core::{Actor, ActorRef, Context, Failure, Runtime};
 
-use std::time::Duration;
-
 use crate::pykka::{AskRunner, Ring, RingMsg, RingNode, hop, start, stop_all};
-use crate::savina::Bench;
 use crate::savina::pykka_logmap::{Form, logmap};
+use crate::savina::{Bench, Run};
 use crate::{Kind, Runner, Scenario, Subject, mem};
 
 /// pykka with async handlers on the backend `R`, named `backend` in the tables (the
@@ -43,8 +41,9 @@ impl<R: Runtime> Subject for PykkaAsync<R> {
     }
 
     /// Only `logmap`, the one Savina benchmark whose handlers wait for a reply.
-    fn savina(&self, bench: Bench) -> Option<(Duration, u64)> {
-        (bench == Bench::LogMap).then(|| logmap(&self.rt, Form::Awaiting))
+    fn savina(&self, bench: Bench) -> Option<Run<'_>> {
+        (bench == Bench::LogMap)
+            .then(|| -> Run<'_> { Box::new(|| logmap(&self.rt, Form::Awaiting)) })
     }
 
     fn idle_memory(&self, n: usize) -> f64 {

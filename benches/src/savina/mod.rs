@@ -85,6 +85,25 @@ mod pykka_mesh;
 
 pub use params::*;
 
+/// One run of a benchmark on a subject: its time and checksum.
+pub type Run<'a> = Box<dyn FnMut() -> (Duration, u64) + 'a>;
+
+impl Bench {
+    /// The sizes of the benchmark here, as the charts show them.
+    pub fn scale(self) -> String {
+        match self {
+            Bench::PingPong => format!("{PINGPONG_N} pings"),
+            Bench::Counting => format!("{COUNTING_N} increments"),
+            Bench::FjThroughput => format!("{FJ_ACTORS} actors x {FJ_MESSAGES} messages"),
+            Bench::FjCreation => format!("{FJC_ACTORS} actors"),
+            Bench::ThreadRing => format!("{RING_ACTORS} actors, {RING_HOPS} hops"),
+            Bench::Chameneos => format!("{CHAMENEOS} chameneos, {CHAMENEOS_MEETINGS} meetings"),
+            Bench::Big => format!("{BIG_ACTORS} actors x {BIG_PINGS} pings"),
+            Bench::LogMap => format!("{LOGMAP_SERIES} series x {LOGMAP_TERMS} terms, by ask"),
+        }
+    }
+}
+
 /// Runs `run` (one whole benchmark run that returns its time and checksum) once to
 /// warm up, then again until `measure` has passed (at least three runs, at most 100),
 /// and returns the median time of a run in milliseconds. A wrong checksum is an error.

@@ -1,52 +1,16 @@
-//! Runs every scenario on every subject (pykka on each backend, the raw baselines,
-//! the peers, Python Pykka) several times, each run in a fresh process, and prints
-//! markdown tables of the medians and ratios.
-//!
-//! ```text
-//! cargo run --release -p pykka-benches --bin compare -- [--runs N] [--warm-up MS]
-//!     [--measure MS] [--peers PATH] [--python PATH] [--only SCENARIO]
-//! ```
-//!
-//! `--peers` is the `pykka-peers` binary (built in `benches/peers` with `cargo build
-//! --release`); by default `benches/peers/target/release/pykka-peers` if it exists.
-//! `--python` is `benches/peers/pykka_python.sh` (used by default when Python can
-//! import pykka). A child process prints `ns_per_op <value>` and, for `spawn`,
-//! `bytes_per_actor <value>`; see `pykka_benches::measure`.
+//! The micro-scenarios: pykka on every backend against the raw primitives and the
+//! peers (`compare --suite micro`).
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
-use pykka_benches::measure::{Budget, median, ns_per_op};
-use pykka_benches::savina::{self, Bench};
+use pykka_benches::measure::{Budget, ns_per_op};
 use pykka_benches::{Kind, Scenario, subjects};
 
-const PEERS: [&str; 4] = ["actix", "kameo", "ractor", "xtra"];
-const BACKENDS: [&str; 4] = ["thread", "green", "smol", "tokio"];
-
-struct Options {
-    runs: usize,
-    budget: Budget,
-    peers: Option<PathBuf>,
-    python: Option<PathBuf>,
-    only: Option<Scenario>,
-}
-
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("--one") => return one(&args[1..]),
-        Some("--savina") => return savina_one(&args[1..]),
-        _ => {}
-    }
-    let options = parse(&args);
-    let results = collect(&options);
-    print_tables(&results, &options);
-}
+use crate::{BACKENDS, Options, PEERS, child_medians, children, fail, fmt_ns};
 
 /// The child: one subject, one scenario, in this process.
-fn one(args: &[String]) {
+pub(crate) fn one(args: &[String]) {
     let (label, scenario) = match args {
         [label, scenario, ..] => (label, scenario),
         _ => fail("usage: compare --one <kind/backend> <scenario> [warm-up ms] [measure ms]"),
@@ -78,162 +42,47 @@ fn one(args: &[String]) {
     std::process::exit(0);
 }
 
-/// The child of a Savina benchmark: one subject, one benchmark, in this process.
-fn savina_one(args: &[String]) {
-    let (label, bench) = match args {
-        [label, bench, ..] => (label, bench),
-        _ => fail("usage: compare --savina <kind/backend> <bench> [warm-up ms] [measure ms]"),
-    };
-    let measure = Duration::from_millis(args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1000));
-    let bench = Bench::from_name(bench).unwrap_or_else(|| fail("unknown benchmark"));
-    let all = subjects();
-    let subject = all
-        .iter()
-        .find(|s| &s.label() == label)
-        .unwrap_or_else(|| fail("unknown subject"));
-    if subject.savina(bench).is_none() {
-        fail("the subject does not run this benchmark");
-    }
-    let ms = savina::measure(bench, measure, || {
-        subject.savina(bench).expect("it ran once")
-    })
-    .unwrap_or_else(|e| fail(&e));
-    println!("ms_per_run {ms:.3}");
-    std::process::exit(0);
-}
-
-fn fail(message: &str) -> ! {
-    eprintln!("compare: {message}");
-    std::process::exit(2);
-}
-
-fn parse(args: &[String]) -> Options {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut o = Options {
-        runs: 5,
-        budget: Budget::default(),
-        peers: Some(manifest.join("peers/target/release/pykka-peers")).filter(|p| p.exists()),
-        python: Some(manifest.join("peers/pykka_python.sh")).filter(|_| python_has_pykka()),
-        only: None,
-    };
-    let mut it = args.iter();
-    while let Some(flag) = it.next() {
-        let value = it.next().unwrap_or_else(|| fail("a flag without a value"));
-        let number = || {
-            value
-                .parse::<u64>()
-                .unwrap_or_else(|_| fail("not a number"))
-        };
-        match flag.as_str() {
-            "--runs" => o.runs = number().max(1) as usize,
-            "--warm-up" => o.budget.warm_up = Duration::from_millis(number()),
-            "--measure" => o.budget.measure = Duration::from_millis(number()),
-            "--peers" => o.peers = Some(PathBuf::from(value)),
-            "--python" => o.python = Some(PathBuf::from(value)),
-            "--only" => {
-                o.only =
-                    Some(Scenario::from_name(value).unwrap_or_else(|| fail("unknown scenario")))
-            }
-            _ => fail("unknown flag"),
-        }
-    }
-    o
-}
-
-fn python_has_pykka() -> bool {
-    Command::new("python3")
-        .args(["-c", "import pykka"])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 /// Medians over runs, by (subject, scenario): nanoseconds per operation and, for
 /// `spawn`, bytes per idle actor.
 #[derive(Default)]
-struct Results {
+pub(crate) struct Results {
     ns: HashMap<(String, Scenario), f64>,
     bytes: HashMap<String, f64>,
 }
 
-fn collect(o: &Options) -> Results {
-    let exe = std::env::current_exe().unwrap_or_else(|_| fail("no path to this program"));
+pub(crate) fn collect(o: &Options) -> Results {
     let ms = |d: Duration| d.as_millis().to_string();
     let (warm, measure) = (ms(o.budget.warm_up), ms(o.budget.measure));
     let all = subjects();
-    let mut commands: Vec<(String, Vec<String>, PathBuf)> = all
-        .iter()
-        .map(|s| (s.label(), vec!["--one".into(), s.label()], exe.clone()))
-        .collect();
     let supports = |label: &str, scenario: Scenario| {
         all.iter()
             .find(|s| s.label() == label)
             .is_none_or(|s| s.supports(scenario))
     };
-    if let Some(peers) = &o.peers {
-        for p in PEERS {
-            commands.push((p.to_string(), vec![p.to_string()], peers.clone()));
-        }
-    }
-    if let Some(python) = &o.python {
-        commands.push(("python".into(), vec![], python.clone()));
-    }
+    let children = children(o, "--one", true);
     let mut results = Results::default();
     for scenario in Scenario::ALL {
         if o.only.is_some_and(|s| s != scenario) {
             continue;
         }
-        for (label, prefix, program) in &commands {
-            if !supports(label, scenario) {
+        for child in &children {
+            if !supports(&child.label, scenario) {
                 continue;
             }
-            let mut ns = Vec::new();
-            let mut bytes = Vec::new();
-            for _ in 0..o.runs {
-                let out = Command::new(program)
-                    .args(prefix)
-                    .args([scenario.name(), &warm, &measure])
-                    .output();
-                let Ok(out) = out else { break };
-                if !out.status.success() {
-                    eprintln!(
-                        "{label} {}: failed: {}",
-                        scenario.name(),
-                        String::from_utf8_lossy(&out.stderr)
-                            .lines()
-                            .last()
-                            .unwrap_or("")
-                    );
-                    break;
-                }
-                for line in String::from_utf8_lossy(&out.stdout).lines() {
-                    match line.split_once(' ') {
-                        Some(("ns_per_op", v)) => ns.extend(v.parse::<f64>().ok()),
-                        Some(("bytes_per_actor", v)) => bytes.extend(v.parse::<f64>().ok()),
-                        _ => {}
-                    }
-                }
+            let mut args = child.prefix.clone();
+            args.extend([scenario.name().to_string(), warm.clone(), measure.clone()]);
+            let what = format!("{} {}", child.label, scenario.name());
+            let m = child_medians(&child.program, &args, o.runs, &what);
+            if let Some(&ns) = m.get("ns_per_op") {
+                eprintln!("{:>14} {:<16} {}", child.label, scenario.name(), fmt_ns(ns));
+                results.ns.insert((child.label.clone(), scenario), ns);
             }
-            if !ns.is_empty() {
-                let m = median(&mut ns);
-                eprintln!("{label:>14} {:<16} {}", scenario.name(), fmt_ns(m));
-                results.ns.insert((label.clone(), scenario), m);
-            }
-            if !bytes.is_empty() {
-                results.bytes.insert(label.clone(), median(&mut bytes));
+            if let Some(&bytes) = m.get("bytes_per_actor") {
+                results.bytes.insert(child.label.clone(), bytes);
             }
         }
     }
     results
-}
-
-fn fmt_ns(ns: f64) -> String {
-    if ns < 1_000.0 {
-        format!("{ns:.0} ns")
-    } else if ns < 1_000_000.0 {
-        format!("{:.2} µs", ns / 1_000.0)
-    } else {
-        format!("{:.2} ms", ns / 1_000_000.0)
-    }
 }
 
 fn cell(v: Option<f64>) -> String {
@@ -247,7 +96,7 @@ fn ratio(a: Option<f64>, b: Option<f64>) -> String {
     }
 }
 
-fn print_tables(r: &Results, o: &Options) {
+pub(crate) fn print_tables(r: &Results, o: &Options) {
     let get = |label: &str, s: Scenario| r.ns.get(&(label.to_string(), s)).copied();
     let pykka = |b: &str| format!("{}/{b}", Kind::Pykka.name());
     let raw = |b: &str| format!("{}/{b}", Kind::Raw.name());
