@@ -59,6 +59,19 @@ impl ActorDeadError<()> {
         }
     }
 
+    /// The error for the actor called `actor` (as the message shows it), for code that
+    /// reaches actors by other means than an [`ActorRef`](crate::ActorRef), such as a
+    /// remote transport (`pykka-nats`).
+    ///
+    /// ```
+    /// use pykka_core::{ActorDeadError, DeadKind};
+    /// let e = ActorDeadError::for_actor("player (nats)", DeadKind::NotFound);
+    /// assert_eq!(e.to_string(), "player (nats) not found");
+    /// ```
+    pub fn for_actor(actor: &str, kind: DeadKind) -> Self {
+        ActorDeadError::new(actor.into(), kind)
+    }
+
     pub(crate) fn with_message<M>(self, message: M) -> ActorDeadError<M> {
         ActorDeadError {
             actor: self.actor,
@@ -136,6 +149,19 @@ impl TimeoutError {
             timeout,
             waiting_for,
         }
+    }
+
+    /// The error of a wait for `waiting_for` that gave up after `timeout`, for code that
+    /// waits by other means than a [`Reply`](crate::Reply), such as a remote transport.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let e = pykka_core::TimeoutError::for_wait(Duration::from_secs(1), Some("player"));
+    /// assert_eq!(e.waiting_for(), Some("player"));
+    /// assert_eq!(e.timeout(), Some(Duration::from_secs(1)));
+    /// ```
+    pub fn for_wait(timeout: Duration, waiting_for: Option<&str>) -> Self {
+        TimeoutError::new(Some(timeout), waiting_for.map(Arc::from))
     }
 
     /// The timeout that expired, if the call was given a duration (not a deadline).

@@ -484,6 +484,36 @@ impl<T: Send + 'static> Reply<T> {
             })
     }
 
+    /// Completes the reply with `error`, which getters then get as it is: for errors
+    /// that are not a handler's failure, such as a remote transport's dead actor or
+    /// timeout (for a failure, [`set_failure`](Reply::set_failure)).
+    ///
+    /// # Errors
+    ///
+    /// [`SetError`] (with the error) if the reply was already completed, has a
+    /// get-hook, or answers an actor's message.
+    ///
+    /// ```
+    /// use pykka_core::{ActorDeadError, AskError, DeadKind, Reply};
+    ///
+    /// let reply = Reply::<u32>::new();
+    /// let dead = ActorDeadError::for_actor("player", DeadKind::NotFound);
+    /// reply.set_error(AskError::Dead(dead)).unwrap();
+    /// assert!(matches!(reply.get(), Err(AskError::Dead(_))));
+    /// ```
+    pub fn set_error(&self, error: AskError) -> Result<(), SetError<AskError>> {
+        self.set_result(Err(error)).map_err(|(r, owned)| {
+            let Err(e) = r else {
+                unreachable!("set_error hands back what it got")
+            };
+            if owned {
+                SetError::owned(e)
+            } else {
+                SetError::new(e)
+            }
+        })
+    }
+
     /// `set` for users: refused for a reply that answers an actor's message.
     #[allow(clippy::type_complexity)]
     fn set_result(&self, result: Result<T, AskError>) -> Result<(), (Result<T, AskError>, bool)> {
