@@ -1,0 +1,97 @@
+//! What the tests of pykka-nats share: a local nats-server (installed first where it is
+//! missing) and a small served actor.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use pykka_core::{Actor, Context, Failure};
+use pykka_nats::{LocalServer, Nats};
+use serde::{Deserialize, Serialize};
+
+/// A bound for every wait of a test.
+pub const BOUND: Duration = Duration::from_secs(20);
+
+/// A nats-server on a free port; installs Debian's package first if there is none.
+pub fn server() -> LocalServer {
+    if LocalServer::binary().is_none() {
+        let script = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../scripts/install-nats-server.sh"
+        );
+        let status = std::process::Command::new("bash").arg(script).status();
+        assert!(
+            status.is_ok_and(|s| s.success()),
+            "cannot install nats-server with {script}"
+        );
+    }
+    LocalServer::start().expect("nats-server starts")
+}
+
+/// A connection with a short ask timeout, so that a test that fails does so quickly.
+pub fn connect(server: &LocalServer) -> Nats {
+    Nats::builder()
+        .ask_timeout(Duration::from_secs(5))
+        .connect(server.url())
+        .expect("connects to the local server")
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Cmd {
+    /// Answers the number.
+    Echo(u64),
+    /// Adds one to the count (answers the new count).
+    Add,
+    /// Answers the count.
+    Count,
+    /// Fails with this message.
+    Fail(String),
+    /// Panics with this message.
+    Panic(String),
+    /// Answers the server's id.
+    Who,
+    /// Waits up to this many milliseconds for the test to release it.
+    Hold(u64),
+}
+
+/// Answers [`Cmd`]s; `id` tells pool members apart; `held` is what `Hold` waits on.
+pub struct Svc {
+    pub id: u64,
+    pub count: u64,
+    pub held: Option<mpsc::Receiver<()>>,
+}
+
+impl Svc {
+    pub fn new(id: u64) -> Svc {
+        Svc {
+            id,
+            count: 0,
+            held: None,
+        }
+    }
+}
+
+impl Actor for Svc {
+    type Message = Cmd;
+    type Reply = u64;
+    fn on_receive(&mut self, m: Cmd, _: &Context<Self>) -> Result<u64, Failure> {
+        match m {
+            Cmd::Echo(n) => Ok(n),
+            Cmd::Add => {
+                self.count += 1;
+                Ok(self.count)
+            }
+            Cmd::Count => Ok(self.count),
+            Cmd::Fail(text) => Err(Failure::msg(text)),
+            Cmd::Panic(text) => panic!("{text}"),
+            Cmd::Who => Ok(self.id),
+            Cmd::Hold(ms) => {
+                if let Some(rx) = &self.held {
+                    let _ = rx.recv_timeout(Duration::from_millis(ms));
+                }
+                Ok(0)
+            }
+        }
+    }
+}
