@@ -36,6 +36,9 @@
 //! | `smol`   | `smol`           | `smol::SmolRuntime`          | a task on a smol executor      |
 //! | `tokio`  | `tokio`          | `tokio::TokioRuntime`        | a task on a tokio multi-thread runtime |
 //!
+//! The `nats` feature adds `nats`: remote actors over a NATS server (the
+//! `pykka-nats` crate), for any backend.
+//!
 //! Features are additive: enable several and use each runtime by name; actors of
 //! different backends talk to each other freely. [`DefaultRuntime`] is a convenience
 //! alias: `thread` if enabled, else `smol`, else `tokio`. It is never `green`: a green actor's
@@ -105,6 +108,15 @@ pub mod tokio {
     // pages are the backend crate's, whose links resolve there.
     #[doc(no_inline)]
     pub use pykka_tokio::{CurrentThreadError, TokioContext, TokioRuntime, TokioRuntimeBuilder};
+}
+
+#[cfg(feature = "nats")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nats")))]
+pub mod nats {
+    //! Remote actors over NATS: the [`pykka_nats`] crate (serve an actor under a name,
+    //! reach it from any process with a [`RemoteRef`], broadcast to subscribers).
+    #[doc(no_inline)]
+    pub use pykka_nats::*;
 }
 
 pub mod guide {

@@ -22,6 +22,9 @@ use crate::error::NatsError;
 /// How long a remote ask or tell waits for its answer unless told otherwise.
 pub const DEFAULT_ASK_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long closing a connection waits for what it published to leave.
+const FLUSH_BOUND: Duration = Duration::from_secs(1);
+
 /// How long [`Nats::connect`] tries to reach the server.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -57,6 +60,15 @@ pub(crate) struct Inner {
 
 impl Drop for Inner {
     fn drop(&mut self) {
+        if let Some(rt) = self.rt.as_ref() {
+            // What was published (answers, tells) leaves before the connection closes.
+            let client = self.client.clone();
+            let _ = run(
+                rt.handle(),
+                FLUSH_BOUND,
+                async move { client.flush().await },
+            );
+        }
         if let Some(rt) = self.rt.take() {
             // Safe in any context, unlike dropping a runtime inside another one.
             rt.shutdown_background();

@@ -2,11 +2,14 @@
 //! serving the name shares its messages) or as a subscriber of a broadcast topic.
 
 use std::any::type_name;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use async_nats::{Client, Message, Subject};
 use futures_util::StreamExt;
-use pykka_core::{Actor, ActorRef, AskError};
+use futures_util::stream::FuturesUnordered;
+use pykka_core::{Actor, ActorRef, AskError, Reply};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::sync::oneshot;
@@ -25,7 +28,8 @@ use crate::wire::{
 pub struct Service {
     name: String,
     stop: Option<oneshot::Sender<()>>,
-    _nats: Nats,
+    done: Reply<()>,
+    nats: Nats,
 }
 
 impl std::fmt::Debug for Service {
@@ -40,12 +44,16 @@ impl Service {
         &self.name
     }
 
-    /// Stops serving: the subscription ends, and messages already received are still
-    /// handed to the actor.
+    /// Stops serving and waits (at most the connection's ask timeout) until the
+    /// messages already received are handed to the actor and the asks among them are
+    /// answered: stop a service this way before a process exits, so that no caller
+    /// waits for an answer that never leaves. Dropping a `Service` stops it without
+    /// waiting.
     pub fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        let _ = self.done.get_timeout(self.nats.inner.ask_timeout);
     }
 }
 
@@ -144,6 +152,7 @@ impl Nats {
         });
         let (sub, client) = subscribed.map_err(|_| NatsError::Disconnected)??;
         let (stop, stopped) = oneshot::channel();
+        let done = Reply::new();
         let name: Arc<str> = name.into();
         self.handle().spawn(serve(
             sub,
@@ -152,11 +161,13 @@ impl Nats {
             name.clone(),
             answer,
             stopped,
+            done.clone(),
         ));
         Ok(Service {
             name: name.to_string(),
             stop: Some(stop),
-            _nats: self.clone(),
+            done,
+            nats: self.clone(),
         })
     }
 }
@@ -181,6 +192,9 @@ async fn confirm(client: &Client) -> Result<(), NatsError> {
     Ok(())
 }
 
+/// An answer on its way: the served actor's reply, then its publication.
+type Answer = Pin<Box<dyn Future<Output = ()> + Send>>;
+
 async fn serve<A>(
     mut sub: async_nats::Subscriber,
     client: Client,
@@ -188,29 +202,36 @@ async fn serve<A>(
     name: Arc<str>,
     answer: EncodeReply<A>,
     mut stop: oneshot::Receiver<()>,
+    done: Reply<()>,
 ) where
     A: Actor,
     A::Message: DeserializeOwned,
 {
     let mut ended = Box::pin(actor.stopped());
+    let mut answers = FuturesUnordered::<Answer>::new();
     loop {
         tokio::select! {
             m = sub.next() => match m {
-                Some(m) => handle(&client, &actor, &name, answer, m).await,
-                None => return,
+                Some(m) => answers.extend(handle(&client, &actor, &name, answer, m).await),
+                None => break,
             },
+            Some(()) = answers.next(), if !answers.is_empty() => {}
             _ = &mut stop => break,
             _ = &mut ended => break,
         }
     }
     // Nobody new reaches this actor; what the server already sent is still answered
     // (with "not found" if the actor has stopped) until the drain ends the stream.
-    if sub.drain().await.is_err() {
-        return;
+    if sub.drain().await.is_ok() {
+        while let Some(m) = sub.next().await {
+            answers.extend(handle(&client, &actor, &name, answer, m).await);
+        }
     }
-    while let Some(m) = sub.next().await {
-        handle(&client, &actor, &name, answer, m).await;
-    }
+    // Every answer completes: a reply resolves when the actor handles the message or
+    // stops.
+    while answers.next().await.is_some() {}
+    let _ = client.flush().await;
+    let _ = done.set(());
 }
 
 async fn handle<A>(
@@ -219,7 +240,8 @@ async fn handle<A>(
     name: &str,
     answer_with: EncodeReply<A>,
     m: Message,
-) where
+) -> Option<Answer>
+where
     A: Actor,
     A::Message: DeserializeOwned,
 {
@@ -235,26 +257,34 @@ async fn handle<A>(
     };
     let request: Request<'_> = match decode(&m.payload) {
         Ok(r) => r,
-        Err(e) => return respond(Response::Undecodable(e.to_string())).await,
+        Err(e) => {
+            respond(Response::Undecodable(e.to_string())).await;
+            return None;
+        }
     };
     let asks = request.kind == Kind::Ask;
     if request.takes != tag::<A::Message>() || (asks && request.answers != tag::<A::Reply>()) {
         if m.reply.is_none() {
             log::warn!(target: "pykka", "{name}: dropped a message of another type than {}", type_name::<A::Message>());
         }
-        return respond(Response::Mismatch {
+        respond(Response::Mismatch {
             takes: type_name::<A::Message>().to_string(),
             answers: type_name::<A::Reply>().to_string(),
         })
         .await;
+        return None;
     }
     let message: A::Message = match decode_owned(request.body) {
         Ok(message) => message,
-        Err(e) => return respond(Response::Undecodable(e.to_string())).await,
+        Err(e) => {
+            respond(Response::Undecodable(e.to_string())).await;
+            return None;
+        }
     };
     match request.kind {
         Kind::Post => {
             let _ = actor.tell_async(message).await;
+            None
         }
         Kind::Tell => {
             let delivered = actor.tell_async(message).await.is_ok();
@@ -264,6 +294,7 @@ async fn handle<A>(
                 Response::NotFound
             })
             .await;
+            None
         }
         Kind::Ask => {
             let reply = if actor.mailbox_capacity().is_some() {
@@ -274,7 +305,7 @@ async fn handle<A>(
             };
             let to: Option<Subject> = m.reply.clone();
             let client = client.clone();
-            tokio::spawn(async move {
+            Some(Box::pin(async move {
                 let answer = match reply.await {
                     Ok(value) => answer_with(&value).and_then(|b| encode(&Response::Reply(&b))),
                     Err(AskError::Dead(_)) => encode(&Response::NotFound),
@@ -285,7 +316,7 @@ async fn handle<A>(
                 if let (Some(to), Ok(bytes)) = (to, answer) {
                     let _ = client.publish(to, bytes.into()).await;
                 }
-            });
+            }))
         }
     }
 }

@@ -306,3 +306,41 @@ fn dropping_the_service_stops_serving() {
     assert!(svc.is_alive(), "the actor itself goes on");
     svc.stop();
 }
+
+#[test]
+fn stopping_a_service_waits_until_its_pending_answers_have_left() {
+    let server = server();
+    let (here, there) = (connect(&server), connect(&server));
+    let (release, held) = mpsc::channel();
+    let (holding_tx, holding) = mpsc::channel();
+    let mut s = Svc::new(1);
+    s.held = Some(held);
+    s.holding = Some(holding_tx);
+    let svc = s.start(&pykka_thread::ThreadRuntime::default()).unwrap();
+    let service = there.serve("draining", &svc).unwrap();
+    let remote = here
+        .remote::<Cmd, u64>("draining")
+        .unwrap()
+        .with_timeout(BOUND);
+    let pending = remote.ask_nonblocking(Cmd::Hold(20_000));
+    holding
+        .recv_timeout(BOUND)
+        .expect("the ask reaches the actor");
+    let (stopped_tx, stopped) = mpsc::channel();
+    std::thread::spawn(move || {
+        service.stop();
+        // The last handle of the connection: its runtime ends here.
+        drop(there);
+        let _ = stopped_tx.send(());
+    });
+    assert!(
+        stopped.recv_timeout(Duration::from_millis(300)).is_err(),
+        "stop returned while an answer was pending"
+    );
+    release.send(()).unwrap();
+    stopped
+        .recv_timeout(BOUND)
+        .expect("stop returns once answered");
+    assert_eq!(pending.get_timeout(BOUND).unwrap(), 0);
+    svc.stop();
+}

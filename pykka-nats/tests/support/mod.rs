@@ -60,6 +60,8 @@ pub struct Svc {
     pub id: u64,
     pub count: u64,
     pub held: Option<mpsc::Receiver<()>>,
+    /// Told when a `Hold` starts waiting.
+    pub holding: Option<mpsc::Sender<()>>,
 }
 
 impl Svc {
@@ -68,6 +70,7 @@ impl Svc {
             id,
             count: 0,
             held: None,
+            holding: None,
         }
     }
 }
@@ -87,6 +90,9 @@ impl Actor for Svc {
             Cmd::Panic(text) => panic!("{text}"),
             Cmd::Who => Ok(self.id),
             Cmd::Hold(ms) => {
+                if let Some(tx) = &self.holding {
+                    let _ = tx.send(());
+                }
                 if let Some(rx) = &self.held {
                     let _ = rx.recv_timeout(Duration::from_millis(ms));
                 }
