@@ -143,6 +143,6 @@ cfg_if::cfg_if! {
 }
 
 /// The README's code blocks, compiled and run as doctests so that they cannot rot.
-#[cfg(all(doctest, feature = "thread"))]
+#[cfg(all(doctest, feature = "thread", feature = "nats"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
