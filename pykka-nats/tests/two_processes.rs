@@ -1,6 +1,6 @@
 //! Two processes ask each other over one nats-server, share a pool name and get each
-//! other's broadcasts: this test binary runs itself a
-//! second time as the child (its own `main`, so that the child runs no test).
+//! other's broadcasts: this test binary runs itself a second time as the child (its
+//! own `main`, so that the child runs no test).
 
 mod support;
 
