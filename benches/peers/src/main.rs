@@ -4,7 +4,8 @@
 //!
 //! Usage: `pykka-peers <library> <scenario> [warm-up ms] [measure ms]`. Prints
 //! `ns_per_op <value>` (the median of the samples, as `pykka-benches`' compare
-//! protocol) and, for `spawn`, `bytes_per_actor <value>`.
+//! protocol) and, for `spawn`, `bytes_per_actor <value>`. With `savina:<bench>` as the
+//! scenario it runs a Savina benchmark ([`savina`]) and prints `ms_per_run <value>`.
 //!
 //! Where a library has no equivalent of a pykka feature, the nearest idiom is used:
 //! the caller of `ask` is an actor of the library that awaits its echo's answer; the
@@ -20,6 +21,11 @@ use tokio::sync::mpsc;
 mod actix_peer;
 mod kameo_peer;
 mod ractor_peer;
+mod savina;
+mod savina_actix;
+mod savina_kameo;
+mod savina_ractor;
+mod savina_xtra;
 mod xtra_peer;
 
 /// Fixed sizes, the same as `pykka_benches::consts`.
@@ -280,6 +286,18 @@ fn main() {
         Duration::from_millis(args.get(i).and_then(|s| s.parse().ok()).unwrap_or(default))
     };
     let (warm_up, measure) = (ms(3, 300), ms(4, 700));
+    if let Some(bench) = args[2].strip_prefix("savina:") {
+        match args[1].as_str() {
+            "actix" => savina::main::<savina_actix::Actix>(bench, measure),
+            "kameo" => savina::main::<savina_kameo::Kameo>(bench, measure),
+            "ractor" => savina::main::<savina_ractor::Ractor>(bench, measure),
+            "xtra" => savina::main::<savina_xtra::Xtra>(bench, measure),
+            other => {
+                eprintln!("unknown library {other}");
+                std::process::exit(2);
+            }
+        }
+    }
     match args[1].as_str() {
         "actix" => run::<actix_peer::Actix>(&args[2], warm_up, measure),
         "kameo" => run::<kameo_peer::Kameo>(&args[2], warm_up, measure),

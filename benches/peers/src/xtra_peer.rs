@@ -9,7 +9,6 @@ use tokio::sync::mpsc::UnboundedSender;
 use xtra::{Actor, Address, Context, Handler, Mailbox};
 
 use crate::Peer;
-use crate::kameo_peer::tokio_runtime;
 
 pub struct Xtra(tokio::runtime::Runtime);
 
