@@ -509,16 +509,22 @@ impl Savina for Actix {
             Bench::FjCreation => {
                 let sink = sink(FJC_ACTORS);
                 timer.start();
-                for _ in 0..FJC_ACTORS {
-                    self.start(FjWorker {
-                        left: 1,
-                        processed: 0,
-                        sink: sink.clone(),
-                        stop_after_one: true,
+                // An actix actor whose last address is dropped may stop before it
+                // handles what is queued: the runner keeps the addresses.
+                let workers: Vec<_> = (0..FJC_ACTORS)
+                    .map(|_| {
+                        let w = self.start(FjWorker {
+                            left: 1,
+                            processed: 0,
+                            sink: sink.clone(),
+                            stop_after_one: true,
+                        });
+                        w.do_send(Work);
+                        w
                     })
-                    .do_send(Work);
-                }
+                    .collect();
                 let r = timer.wait();
+                drop(workers);
                 stop_all(&[sink]);
                 r
             }

@@ -459,12 +459,19 @@ impl Savina for Kameo {
                 };
                 if creation {
                     timer.start();
-                    rt.block_on(async {
+                    // The runner keeps every reference until the end, as the other
+                    // libraries' runners do (none may stop an actor early).
+                    let started: Vec<_> = rt.block_on(async {
+                        let mut all = Vec::with_capacity(actors as usize);
                         for _ in 0..actors {
-                            tell(&worker(rt), Work).await;
+                            let w = worker(rt);
+                            tell(&w, Work).await;
+                            all.push(w);
                         }
+                        all
                     });
                     let r = timer.wait();
+                    drop(started);
                     stop_all(rt, &[sink]);
                     return r;
                 }

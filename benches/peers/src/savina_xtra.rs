@@ -488,7 +488,10 @@ impl Savina for Xtra {
             Bench::FjCreation => {
                 let sink = sink(FJC_ACTORS);
                 timer.start();
-                rt.block_on(async {
+                // An xtra actor stops when its last strong address goes: the runner
+                // keeps them until the end.
+                let started: Vec<_> = rt.block_on(async {
+                    let mut all = Vec::with_capacity(FJC_ACTORS as usize);
                     for _ in 0..FJC_ACTORS {
                         let w = self.spawn(FjWorker {
                             left: 1,
@@ -497,9 +500,12 @@ impl Savina for Xtra {
                             stop_after_one: true,
                         });
                         tell(&w, Work).await;
+                        all.push(w);
                     }
+                    all
                 });
                 let r = timer.wait_in(rt);
+                drop(started);
                 rt.block_on(stop_all(&[sink]));
                 r
             }
