@@ -2,8 +2,8 @@
 //! 2014), scaled to finish in well under a second per run on a 2-core machine.
 //!
 //! Each benchmark is implemented once for pykka, generic over `R: Runtime`
-//! ([`pykka`](self::pykka)), and once per peer library in `benches/peers`
-//! (`pykka-peers <library> savina:<bench>`). Every implementation follows the protocol
+//! (`pykka.rs`, `pykka_mesh.rs`, `pykka_logmap.rs`), and once per peer library in
+//! `benches/peers` (`pykka-peers <library> savina:<bench>`). Every implementation follows the protocol
 //! written here, message for message, and returns the same checksum, which the runner
 //! checks after every run: a broken implementation fails instead of reporting a time.
 //!

@@ -1,7 +1,7 @@
 //! The Savina benchmarks on pykka, one generic body per benchmark for every
 //! `R: Runtime` (the protocols are in [`super`]). This file holds the runner, the
 //! shared sink and the benchmarks with one kind of worker; `chameneos` and `big` are in
-//! [`super::pykka_mesh`], `logmap` in [`super::pykka_logmap`].
+//! `pykka_mesh.rs`, `logmap` in [`super::pykka_logmap`].
 
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
