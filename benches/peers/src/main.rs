@@ -4,8 +4,16 @@
 //!
 //! Usage: `pykka-peers <library> <scenario> [warm-up ms] [measure ms]`. Prints
 //! `ns_per_op <value>` (the median of the samples, as `pykka-benches`' compare
-//! protocol) and, for `spawn`, `bytes_per_actor <value>`. With `savina:<bench>` as the
-//! scenario it runs a Savina benchmark ([`savina`]) and prints `ms_per_run <value>`.
+//! protocol) and, for `spawn`, `bytes_per_actor <value>`.
+//!
+//! `pykka-peers <library> savina:<bench> [warm-up ms] [measure ms]`, where `<bench>`
+//! is one of pingpong, counting, fjthroughput, fjcreation, threadring, chameneos,
+//! big and logmap, runs a Savina benchmark ([`savina`]) as pykka-benches'
+//! `savina::measure` does: one warm-up run (the warm-up argument is not used), then
+//! fresh runs until `measure ms` has passed (at least 3, at most 100), each checked
+//! against the benchmark's checksum. Prints `ms_per_run <median>` and exits 0; on a
+//! wrong checksum, a broken protocol or a run without its done within `RUN_BOUND`,
+//! prints the error to stderr and exits 1.
 //!
 //! Where a library has no equivalent of a pykka feature, the nearest idiom is used:
 //! the caller of `ask` is an actor of the library that awaits its echo's answer; the
@@ -23,9 +31,13 @@ mod kameo_peer;
 mod ractor_peer;
 mod savina;
 mod savina_actix;
+mod savina_actix_mesh;
 mod savina_kameo;
+mod savina_kameo_mesh;
 mod savina_ractor;
+mod savina_ractor_mesh;
 mod savina_xtra;
+mod savina_xtra_mesh;
 mod xtra_peer;
 
 /// Fixed sizes, the same as `pykka_benches::consts`.
@@ -278,7 +290,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 3 {
         eprintln!(
-            "usage: pykka-peers <actix|kameo|ractor|xtra> <scenario> [warm-up ms] [measure ms]"
+            "usage: pykka-peers <actix|kameo|ractor|xtra> <scenario | savina:<bench>> [warm-up ms] [measure ms]"
         );
         std::process::exit(2);
     }
@@ -287,16 +299,7 @@ fn main() {
     };
     let (warm_up, measure) = (ms(3, 300), ms(4, 700));
     if let Some(bench) = args[2].strip_prefix("savina:") {
-        match args[1].as_str() {
-            "actix" => savina::main::<savina_actix::Actix>(bench, measure),
-            "kameo" => savina::main::<savina_kameo::Kameo>(bench, measure),
-            "ractor" => savina::main::<savina_ractor::Ractor>(bench, measure),
-            "xtra" => savina::main::<savina_xtra::Xtra>(bench, measure),
-            other => {
-                eprintln!("unknown library {other}");
-                std::process::exit(2);
-            }
-        }
+        savina::main(&args[1], bench, measure);
     }
     match args[1].as_str() {
         "actix" => run::<actix_peer::Actix>(&args[2], warm_up, measure),

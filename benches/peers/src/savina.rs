@@ -1,9 +1,15 @@
-//! The Savina benchmarks on the peers (`pykka-peers <library> savina:<bench>`): the
-//! protocols and sizes are pykka-benches' (`benches/src/savina`), whose `params.rs`
-//! is included here so that both sides run exactly the same workload. Each library's
-//! actors are in `savina_<library>.rs`; this file has the measuring loop and the done
-//! channel they share.
+//! The Savina benchmarks on the peers (`pykka-peers <library> savina:<bench>`). The
+//! protocols are pykka-benches' (`benches/src/savina/mod.rs` states them message for
+//! message); their sizes, checksums and shared pieces are its `params.rs`, included
+//! here so that both sides run exactly the same workload.
+//!
+//! This file has what every library shares: the command line, the measuring loop (the
+//! same as `pykka_benches::savina::measure`), the runner's end of a run ([`Runner`],
+//! [`Timer`]) and the two sums a sink keeps ([`Tally`], [`Terms`]). Each library's
+//! actors are in `savina_<library>.rs` (pingpong, counting, the fork-joins, threadring)
+//! and `savina_<library>_mesh.rs` (chameneos, big, logmap).
 
+use std::future::Future;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -11,15 +17,99 @@ use std::time::{Duration, Instant};
 #[allow(dead_code)]
 pub mod params;
 
-pub use params::Bench;
+use params::{Bench, RUN_BOUND, logmap_checksum};
 
-/// Where a run's checksum goes.
-pub type Done = mpsc::Sender<u64>;
+/// What a run ends with: its time and checksum, or why it failed.
+pub type Outcome = Result<(Duration, u64), String>;
 
-/// A done channel and the start of the timed part of a run.
+/// One library's runs of the benchmarks.
+pub trait Savina {
+    /// Starts the library's runtime (once per process).
+    fn new() -> Self;
+    /// Runs `bench` once: starts its actors, times the run, stops them all.
+    fn run(&self, bench: Bench) -> Outcome;
+}
+
+/// `pykka-peers <library> savina:<bench> [warm-up ms] [measure ms]`: prints
+/// `ms_per_run <median>` and exits 0, or prints the error and exits 1. The warm-up is
+/// one run, as on pykka's side; the warm-up argument is accepted for the same command
+/// line as the other scenarios and not used.
+pub fn main(library: &str, bench: &str, measure: Duration) -> ! {
+    let Some(bench) = Bench::from_name(bench) else {
+        eprintln!("unknown benchmark {bench}");
+        std::process::exit(2);
+    };
+    let result = match library {
+        "actix" => measure_on::<crate::savina_actix::Actix>(bench, measure),
+        "kameo" => measure_on::<crate::savina_kameo::Kameo>(bench, measure),
+        "ractor" => measure_on::<crate::savina_ractor::Ractor>(bench, measure),
+        "xtra" => measure_on::<crate::savina_xtra::Xtra>(bench, measure),
+        other => {
+            eprintln!("unknown library {other}");
+            std::process::exit(2);
+        }
+    };
+    match result {
+        Ok(ms) => {
+            println!("ms_per_run {ms:.3}");
+            // The runtimes are left to the end of the process (their actors are gone).
+            std::process::exit(0);
+        }
+        Err(e) => {
+            eprintln!("{library} {}: {e}", bench.name());
+            std::process::exit(1);
+        }
+    }
+}
+
+/// One warm-up run, then runs until `measure` has passed (at least three, at most
+/// 100): the median time of a run in milliseconds. A wrong checksum is an error.
+fn measure_on<S: Savina>(bench: Bench, measure: Duration) -> Result<f64, String> {
+    let s = S::new();
+    let check = || {
+        let (took, sum) = s.run(bench)?;
+        if sum == bench.checksum() {
+            Ok(took.as_secs_f64() * 1e3)
+        } else {
+            Err(format!("checksum {sum}, expected {}", bench.checksum()))
+        }
+    };
+    check()?;
+    let mut samples = Vec::new();
+    let start = Instant::now();
+    while samples.len() < 3 || (start.elapsed() < measure && samples.len() < 100) {
+        samples.push(check()?);
+    }
+    samples.sort_by(f64::total_cmp);
+    let n = samples.len();
+    Ok(if n % 2 == 1 {
+        samples[n / 2]
+    } else {
+        (samples[n / 2 - 1] + samples[n / 2]) / 2.0
+    })
+}
+
+/// The runner's end of a run, held by the actor that finishes it: `done(x)` hands the
+/// runner the checksum `x`; `fail` tells it the protocol broke.
+#[derive(Clone)]
+pub struct Runner(mpsc::Sender<Result<u64, String>>);
+
+impl Runner {
+    pub fn done(&self, checksum: u64) {
+        // The runner may have given up already; nothing to do then.
+        let _ = self.0.send(Ok(checksum));
+    }
+
+    pub fn fail(&self, why: String) {
+        let _ = self.0.send(Err(why));
+    }
+}
+
+/// The thread that starts a run: hands out [`Runner`]s, starts the clock once the
+/// actors are set up, and waits for the done with a bound.
 pub struct Timer {
-    rx: mpsc::Receiver<u64>,
-    tx: Done,
+    rx: mpsc::Receiver<Result<u64, String>>,
+    runner: Runner,
     start: Instant,
 }
 
@@ -28,93 +118,88 @@ impl Timer {
         let (tx, rx) = mpsc::channel();
         Timer {
             rx,
-            tx,
+            runner: Runner(tx),
             start: Instant::now(),
         }
     }
 
-    pub fn done(&self) -> Done {
-        self.tx.clone()
+    pub fn runner(&self) -> Runner {
+        self.runner.clone()
     }
 
-    /// Starts the clock (after the actors are set up).
+    /// Starts the clock: the runner's first message follows.
     pub fn start(&mut self) {
         self.start = Instant::now();
     }
 
-    /// Waits at most `RUN_BOUND` for the done: the time since `start`, the checksum.
-    pub fn wait(&self) -> (Duration, u64) {
-        match self.rx.recv_timeout(params::RUN_BOUND) {
-            Ok(sum) => (self.start.elapsed(), sum),
-            Err(e) => {
-                eprintln!("the run did not finish: {e}");
-                std::process::exit(1);
-            }
+    /// Waits at most `RUN_BOUND` for the done: the time since [`start`](Timer::start)
+    /// and the checksum.
+    pub fn wait(&self) -> Outcome {
+        match self.rx.recv_timeout(RUN_BOUND) {
+            Ok(Ok(sum)) => Ok((self.start.elapsed(), sum)),
+            Ok(Err(why)) => Err(why),
+            Err(e) => Err(format!("no done within {RUN_BOUND:?}: {e}")),
         }
     }
 }
 
-impl Timer {
-    /// [`wait`](Timer::wait) for a runtime that runs only while the waiting thread
-    /// drives it (a tokio current-thread runtime): the wait yields to the actors.
-    pub fn wait_in(&self, rt: &tokio::runtime::Runtime) -> (Duration, u64) {
-        let bound = Instant::now() + params::RUN_BOUND;
-        rt.block_on(async {
-            loop {
-                match self.rx.try_recv() {
-                    Ok(sum) => return (self.start.elapsed(), sum),
-                    Err(_) if Instant::now() < bound => tokio::task::yield_now().await,
-                    Err(e) => {
-                        eprintln!("the run did not finish: {e}");
-                        std::process::exit(1);
-                    }
-                }
-            }
-        })
-    }
+/// What a sink keeps: it adds up `left` numbers, then hands the sum to the runner.
+pub struct Tally {
+    left: u64,
+    sum: u64,
+    runner: Runner,
 }
 
-/// One library's runs.
-pub trait Savina {
-    fn new() -> Self;
-    /// Runs `bench` once: its time and checksum.
-    fn run(&self, bench: Bench) -> (Duration, u64);
-}
-
-/// The same protocol as `pykka_benches::savina::measure`: one warm-up run, then runs
-/// until `measure` has passed (at least three, at most 100); prints the median.
-pub fn main<S: Savina>(bench: &str, measure: Duration) {
-    let Some(bench) = Bench::from_name(bench) else {
-        eprintln!("unknown benchmark {bench}");
-        std::process::exit(2);
-    };
-    let s = S::new();
-    let check = || {
-        let (took, sum) = s.run(bench);
-        if sum != bench.checksum() {
-            eprintln!(
-                "{}: checksum {sum}, expected {}",
-                bench.name(),
-                bench.checksum()
-            );
-            std::process::exit(1);
+impl Tally {
+    pub fn new(expected: u64, runner: Runner) -> Tally {
+        Tally {
+            left: expected,
+            sum: 0,
+            runner,
         }
-        took.as_secs_f64() * 1e3
-    };
-    check();
-    let mut samples = Vec::new();
-    let start = Instant::now();
-    while samples.len() < 3 || (start.elapsed() < measure && samples.len() < 100) {
-        samples.push(check());
     }
-    samples.sort_by(f64::total_cmp);
-    let n = samples.len();
-    let median = if n % 2 == 1 {
-        samples[n / 2]
-    } else {
-        (samples[n / 2 - 1] + samples[n / 2]) / 2.0
-    };
-    println!("ms_per_run {median:.3}");
-    // Actors and runtimes are left to the end of the process.
-    std::process::exit(0);
+
+    pub fn add(&mut self, n: u64) {
+        self.sum += n;
+        self.left -= 1;
+        if self.left == 0 {
+            self.runner.done(self.sum);
+        }
+    }
+}
+
+/// What `logmap`'s sink keeps: the last term of every series; once it has all of them
+/// it adds them up in index order and hands the runner their checksum.
+pub struct Terms {
+    terms: Vec<Option<f64>>,
+    runner: Runner,
+}
+
+impl Terms {
+    pub fn new(series: u64, runner: Runner) -> Terms {
+        Terms {
+            terms: vec![None; series as usize],
+            runner,
+        }
+    }
+
+    pub fn put(&mut self, index: u64, term: f64) {
+        self.terms[index as usize] = Some(term);
+        if self.terms.iter().all(Option::is_some) {
+            let sum = self.terms.iter().flatten().sum();
+            self.runner.done(logmap_checksum(sum));
+        }
+    }
+}
+
+/// `f` (the end of a run: actors stopping), given at most `RUN_BOUND`.
+pub async fn bounded<T>(what: &str, f: impl Future<Output = T>) -> Result<T, String> {
+    tokio::time::timeout(RUN_BOUND, f)
+        .await
+        .map_err(|_| format!("{what}: not within {RUN_BOUND:?}"))
+}
+
+/// The message `big`'s worker fails with on a pong it did not wait for.
+pub fn unexpected_pong(me: u64, from: u64, target: u64) -> String {
+    format!("big: worker {me} got a pong from {from}, its target was {target}")
 }

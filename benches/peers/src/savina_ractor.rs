@@ -1,21 +1,46 @@
-//! The Savina benchmarks on ractor: actors are tasks of a tokio multi-thread runtime
-//! (one worker per core); an actor's state is its `State`, started from `Arguments`
-//! as they are; `logmap`'s series awaits its rate actor with `call!` in its handler.
+//! The Savina benchmarks on ractor: pingpong, counting, the two fork-joins and
+//! threadring (chameneos, big and logmap are in `savina_ractor_mesh.rs`).
+//!
+//! Actors are tasks of a tokio multi-thread runtime (one worker per core), as in
+//! `ractor_peer.rs`. A ractor actor is a stateless behaviour with one message type
+//! (an enum where it takes several) and a `State` built by `pre_start`; here the
+//! state is the `Arguments` as they are. Everyone tells with `cast`, a plain function
+//! (mailboxes are unbounded). An actor stops with `stop` or by stopping itself
+//! (`myself.stop`); the runner waits for it with `wait`, so that no actor outlives its
+//! run.
 
-use std::sync::Arc;
-use std::time::Duration;
-
-use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
+use ractor::{Actor, ActorProcessingErr, ActorRef};
 
 use crate::kameo_peer::tokio_runtime;
 use crate::savina::params::*;
-use crate::savina::{Done, Savina, Timer};
+use crate::savina::{Outcome, Runner, Savina, Tally, Timer, bounded};
+use crate::savina_ractor_mesh as mesh;
 
-pub struct Ractor(tokio::runtime::Runtime);
+pub struct Ractor(pub(crate) tokio::runtime::Runtime);
 
-type Handled = Result<(), ActorProcessingErr>;
+impl Savina for Ractor {
+    fn new() -> Self {
+        Ractor(tokio_runtime())
+    }
 
-/// `pre_start` that takes the arguments as the state.
+    fn run(&self, bench: Bench) -> Outcome {
+        match bench {
+            Bench::PingPong => self.pingpong(),
+            Bench::Counting => self.counting(),
+            Bench::FjThroughput => self.fj_throughput(),
+            Bench::FjCreation => self.fj_creation(),
+            Bench::ThreadRing => self.thread_ring(),
+            Bench::Chameneos => mesh::chameneos(self),
+            Bench::Big => mesh::big(self),
+            Bench::LogMap => mesh::logmap(self),
+        }
+    }
+}
+
+/// What a handler returns: an error stops the actor (and so fails the run).
+pub(crate) type Handled = Result<(), ActorProcessingErr>;
+
+/// The message, state and `pre_start` of an actor whose state is its arguments.
 macro_rules! state_is_arguments {
     ($msg:ty, $state:ty) => {
         type Msg = $msg;
@@ -23,91 +48,106 @@ macro_rules! state_is_arguments {
         type Arguments = $state;
         async fn pre_start(
             &self,
-            _: ActorRef<$msg>,
+            _: ractor::ActorRef<$msg>,
             state: $state,
-        ) -> Result<$state, ActorProcessingErr> {
+        ) -> Result<$state, ractor::ActorProcessingErr> {
             Ok(state)
         }
     };
 }
+pub(crate) use state_is_arguments;
 
-fn spawn<A: Actor<Arguments = S>, S>(
-    rt: &tokio::runtime::Runtime,
-    actor: A,
-    state: S,
-) -> ActorRef<A::Msg>
-where
-    S: Send + 'static,
-{
-    rt.block_on(Actor::spawn(None, actor, state))
-        .expect("spawn")
-        .0
-}
+impl Ractor {
+    /// Starts `behaviour` with `state` (once `pre_start` has run).
+    pub(crate) fn start<A: Actor>(&self, behaviour: A, state: A::Arguments) -> ActorRef<A::Msg> {
+        self.0
+            .block_on(Actor::spawn(None, behaviour, state))
+            .expect("ractor starts an actor")
+            .0
+    }
 
-fn stop_all<M>(actors: &[ActorRef<M>]) {
-    for a in actors {
-        a.stop(None);
+    /// Stops `actors` (a stop comes before what they have queued; here nothing is) and
+    /// waits until they are gone.
+    pub(crate) fn stop<M: ractor::Message>(&self, actors: &[ActorRef<M>]) -> Result<(), String> {
+        for a in actors {
+            a.stop(None);
+        }
+        self.gone(actors)
+    }
+
+    /// Waits until `actors` are gone.
+    pub(crate) fn gone<M: ractor::Message>(&self, actors: &[ActorRef<M>]) -> Result<(), String> {
+        self.0.block_on(bounded("stopping", async {
+            for a in actors {
+                let _ = a.wait(None).await;
+            }
+        }))
     }
 }
 
-/// Adds up `left` numbers, then hands the sum to the runner.
-struct Sink;
-struct SinkState {
-    left: u64,
-    sum: u64,
-    done: Done,
+/// A tell from the runner.
+pub(crate) fn tell_from_runner<M: ractor::Message>(to: &ActorRef<M>, m: M) -> Result<(), String> {
+    to.cast(m)
+        .map_err(|_| "a tell from the runner found its actor gone".to_string())
 }
 
+/// Adds up what it is told, then hands the sum to the runner.
+pub(crate) struct Sink;
+
 impl Actor for Sink {
-    state_is_arguments!(u64, SinkState);
-    async fn handle(&self, _: ActorRef<u64>, n: u64, s: &mut SinkState) -> Handled {
-        s.sum += n;
-        s.left -= 1;
-        if s.left == 0 {
-            let _ = s.done.send(s.sum);
-        }
+    state_is_arguments!(u64, Tally);
+    async fn handle(&self, _: ActorRef<u64>, n: u64, tally: &mut Tally) -> Handled {
+        tally.add(n);
         Ok(())
     }
 }
 
 // pingpong
 
-struct Ping;
-struct PingState {
-    pong: ActorRef<ActorRef<PingMsg>>,
+/// The Ping actor.
+struct Pinger;
+
+struct PingerState {
+    pong: ActorRef<Ping>,
     pongs: u64,
-    done: Done,
+    runner: Runner,
 }
-enum PingMsg {
+
+enum PingerMsg {
     Start,
     Pong,
 }
-struct Pong;
 
-impl Actor for Ping {
-    state_is_arguments!(PingMsg, PingState);
-    async fn handle(&self, me: ActorRef<PingMsg>, m: PingMsg, s: &mut PingState) -> Handled {
-        if let PingMsg::Pong = m {
+/// The Pong actor.
+struct Ponger;
+
+/// A ping carries its sender.
+struct Ping(ActorRef<PingerMsg>);
+
+impl Actor for Pinger {
+    state_is_arguments!(PingerMsg, PingerState);
+    async fn handle(
+        &self,
+        myself: ActorRef<PingerMsg>,
+        m: PingerMsg,
+        s: &mut PingerState,
+    ) -> Handled {
+        if let PingerMsg::Pong = m {
             s.pongs += 1;
             if s.pongs == PINGPONG_N {
-                let _ = s.done.send(s.pongs);
+                s.runner.done(s.pongs);
                 return Ok(());
             }
         }
-        s.pong.cast(me)?;
+        s.pong.cast(Ping(myself))?;
         Ok(())
     }
 }
 
-impl Actor for Pong {
-    state_is_arguments!(ActorRef<PingMsg>, ());
-    async fn handle(
-        &self,
-        _: ActorRef<ActorRef<PingMsg>>,
-        ping: ActorRef<PingMsg>,
-        _: &mut (),
-    ) -> Handled {
-        ping.cast(PingMsg::Pong)?;
+impl Actor for Ponger {
+    state_is_arguments!(Ping, ());
+    async fn handle(&self, _: ActorRef<Ping>, Ping(from): Ping, _: &mut ()) -> Handled {
+        from.cast(PingerMsg::Pong)?;
         Ok(())
     }
 }
@@ -115,26 +155,30 @@ impl Actor for Pong {
 // counting
 
 struct Counter;
-enum CountMsg {
+
+enum CounterMsg {
     Increment,
     Retrieve(ActorRef<ProducerMsg>),
 }
+
 struct Producer;
+
 struct ProducerState {
-    counter: ActorRef<CountMsg>,
-    done: Done,
+    counter: ActorRef<CounterMsg>,
+    runner: Runner,
 }
+
 enum ProducerMsg {
     Start,
     Result(u64),
 }
 
 impl Actor for Counter {
-    state_is_arguments!(CountMsg, u64);
-    async fn handle(&self, _: ActorRef<CountMsg>, m: CountMsg, n: &mut u64) -> Handled {
+    state_is_arguments!(CounterMsg, u64);
+    async fn handle(&self, _: ActorRef<CounterMsg>, m: CounterMsg, n: &mut u64) -> Handled {
         match m {
-            CountMsg::Increment => *n += 1,
-            CountMsg::Retrieve(p) => p.cast(ProducerMsg::Result(*n))?,
+            CounterMsg::Increment => *n += 1,
+            CounterMsg::Retrieve(producer) => producer.cast(ProducerMsg::Result(*n))?,
         }
         Ok(())
     }
@@ -144,47 +188,59 @@ impl Actor for Producer {
     state_is_arguments!(ProducerMsg, ProducerState);
     async fn handle(
         &self,
-        me: ActorRef<ProducerMsg>,
+        myself: ActorRef<ProducerMsg>,
         m: ProducerMsg,
         s: &mut ProducerState,
     ) -> Handled {
         match m {
             ProducerMsg::Start => {
                 for _ in 0..COUNTING_N {
-                    s.counter.cast(CountMsg::Increment)?;
+                    s.counter.cast(CounterMsg::Increment)?;
                 }
-                s.counter.cast(CountMsg::Retrieve(me))?;
+                s.counter.cast(CounterMsg::Retrieve(myself))?;
             }
-            ProducerMsg::Result(n) => {
-                let _ = s.done.send(n);
-            }
+            ProducerMsg::Result(n) => s.runner.done(n),
         }
         Ok(())
     }
 }
 
-// fork-join
+// the fork-joins
 
+/// The `Work` message.
+struct Work;
+
+/// An `fjthroughput` worker: computes for each `Work`, reports after the last.
 struct FjWorker;
+
 struct FjState {
     left: u64,
     processed: u64,
     sink: ActorRef<u64>,
-    stop_after_one: bool,
 }
 
 impl Actor for FjWorker {
-    state_is_arguments!((), FjState);
-    async fn handle(&self, me: ActorRef<()>, (): (), s: &mut FjState) -> Handled {
+    state_is_arguments!(Work, FjState);
+    async fn handle(&self, _: ActorRef<Work>, _: Work, s: &mut FjState) -> Handled {
         std::hint::black_box(compute(THETA));
         s.processed += 1;
         s.left -= 1;
         if s.left == 0 {
             s.sink.cast(s.processed)?;
-            if s.stop_after_one {
-                me.stop(None);
-            }
         }
+        Ok(())
+    }
+}
+
+/// An `fjcreation` actor: computes once, reports, stops itself.
+struct Once;
+
+impl Actor for Once {
+    state_is_arguments!(Work, ActorRef<u64>);
+    async fn handle(&self, myself: ActorRef<Work>, _: Work, sink: &mut ActorRef<u64>) -> Handled {
+        std::hint::black_box(compute(THETA));
+        sink.cast(1)?;
+        myself.stop(None);
         Ok(())
     }
 }
@@ -192,11 +248,13 @@ impl Actor for FjWorker {
 // threadring
 
 struct RingNode;
+
 struct RingState {
     index: u64,
     next: Option<ActorRef<RingMsg>>,
-    done: Done,
+    runner: Runner,
 }
+
 enum RingMsg {
     Link(ActorRef<RingMsg>),
     Token(u64),
@@ -205,428 +263,121 @@ enum RingMsg {
 impl Actor for RingNode {
     state_is_arguments!(RingMsg, RingState);
     async fn handle(&self, _: ActorRef<RingMsg>, m: RingMsg, s: &mut RingState) -> Handled {
-        match m {
-            RingMsg::Link(next) => s.next = Some(next),
-            RingMsg::Token(0) => {
-                let _ = s.done.send(s.index);
-            }
-            RingMsg::Token(n) => {
-                if let Some(next) = &s.next {
-                    next.cast(RingMsg::Token(n - 1))?;
-                }
-            }
+        match (m, &s.next) {
+            (RingMsg::Link(next), _) => s.next = Some(next),
+            (RingMsg::Token(0), _) => s.runner.done(s.index),
+            (RingMsg::Token(n), Some(next)) => next.cast(RingMsg::Token(n - 1))?,
+            (RingMsg::Token(_), None) => s.runner.fail(format!("node {} is not linked", s.index)),
         }
         Ok(())
     }
 }
 
-// chameneos
+// the runs
 
-struct Mall;
-struct MallState {
-    left: u64,
-    waiting: Option<ActorRef<ChameneoMsg>>,
-    faded: u64,
-    sum: u64,
-    done: Done,
-}
-enum MallMsg {
-    Meet(u8, ActorRef<ChameneoMsg>),
-    Count(u64),
-}
-struct Chameneo;
-struct ChameneoState {
-    colour: u8,
-    meetings: u64,
-    mall: ActorRef<MallMsg>,
-}
-enum ChameneoMsg {
-    Start,
-    Meet(u8, ActorRef<ChameneoMsg>),
-    Change(u8),
-    Exit,
-}
-
-impl Actor for Mall {
-    state_is_arguments!(MallMsg, MallState);
-    async fn handle(&self, _: ActorRef<MallMsg>, m: MallMsg, s: &mut MallState) -> Handled {
-        match m {
-            MallMsg::Meet(_, x) if s.left == 0 => x.cast(ChameneoMsg::Exit)?,
-            MallMsg::Meet(colour, x) => match s.waiting.take() {
-                None => s.waiting = Some(x),
-                Some(w) => {
-                    s.left -= 1;
-                    w.cast(ChameneoMsg::Meet(colour, x))?;
-                }
-            },
-            MallMsg::Count(n) => {
-                s.sum += n;
-                s.faded += 1;
-                if s.faded == CHAMENEOS {
-                    let _ = s.done.send(s.sum);
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Actor for Chameneo {
-    state_is_arguments!(ChameneoMsg, ChameneoState);
-    async fn handle(
-        &self,
-        me: ActorRef<ChameneoMsg>,
-        m: ChameneoMsg,
-        s: &mut ChameneoState,
-    ) -> Handled {
-        match m {
-            ChameneoMsg::Start => {}
-            ChameneoMsg::Meet(colour, other) => {
-                s.colour = complement(s.colour, colour);
-                s.meetings += 1;
-                other.cast(ChameneoMsg::Change(s.colour))?;
-            }
-            ChameneoMsg::Change(colour) => {
-                s.colour = colour;
-                s.meetings += 1;
-            }
-            ChameneoMsg::Exit => {
-                s.mall.cast(MallMsg::Count(s.meetings))?;
-                me.stop(None);
-                return Ok(());
-            }
-        }
-        s.mall.cast(MallMsg::Meet(s.colour, me))?;
-        Ok(())
-    }
-}
-
-// big
-
-struct BigWorker;
-struct BigState {
-    index: u64,
-    rng: Rng,
-    pings: u64,
-    target: u64,
-    all: Arc<Vec<ActorRef<BigMsg>>>,
-    sink: ActorRef<u64>,
-    done: Done,
-}
-enum BigMsg {
-    Neighbours(Arc<Vec<ActorRef<BigMsg>>>),
-    Start,
-    Ping(u64),
-    Pong(u64),
-}
-
-impl BigState {
-    fn ping(&mut self) -> Handled {
-        self.target = self.rng.below(BIG_ACTORS);
-        self.pings += 1;
-        self.all[self.target as usize].cast(BigMsg::Ping(self.index))?;
-        Ok(())
-    }
-}
-
-impl Actor for BigWorker {
-    state_is_arguments!(BigMsg, BigState);
-    async fn handle(&self, _: ActorRef<BigMsg>, m: BigMsg, s: &mut BigState) -> Handled {
-        match m {
-            BigMsg::Neighbours(all) => s.all = all,
-            BigMsg::Start => s.ping()?,
-            BigMsg::Ping(from) => s.all[from as usize].cast(BigMsg::Pong(s.index))?,
-            BigMsg::Pong(from) if from != s.target => {
-                let _ = s.done.send(u64::MAX);
-            }
-            BigMsg::Pong(_) if s.pings == BIG_PINGS => s.sink.cast(s.pings)?,
-            BigMsg::Pong(_) => s.ping()?,
-        }
-        Ok(())
-    }
-}
-
-// logmap
-
-struct Rate;
-enum RateMsg {
-    Compute(f64, RpcReplyPort<f64>),
-}
-struct Series;
-struct SeriesState {
-    index: u64,
-    term: f64,
-    rate: ActorRef<RateMsg>,
-    sink: ActorRef<(u64, f64)>,
-}
-enum SeriesMsg {
-    Next,
-    Report,
-}
-struct TermSink;
-struct TermState {
-    terms: Vec<Option<f64>>,
-    done: Done,
-}
-
-impl Actor for Rate {
-    state_is_arguments!(RateMsg, f64);
-    async fn handle(
-        &self,
-        _: ActorRef<RateMsg>,
-        RateMsg::Compute(x, reply): RateMsg,
-        rate: &mut f64,
-    ) -> Handled {
-        let _ = reply.send(logmap_next(*rate, x));
-        Ok(())
-    }
-}
-
-impl Actor for Series {
-    state_is_arguments!(SeriesMsg, SeriesState);
-    async fn handle(&self, _: ActorRef<SeriesMsg>, m: SeriesMsg, s: &mut SeriesState) -> Handled {
-        match m {
-            SeriesMsg::Next => s.term = ractor::call!(s.rate, RateMsg::Compute, s.term)?,
-            SeriesMsg::Report => s.sink.cast((s.index, s.term))?,
-        }
-        Ok(())
-    }
-}
-
-impl Actor for TermSink {
-    state_is_arguments!((u64, f64), TermState);
-    async fn handle(
-        &self,
-        _: ActorRef<(u64, f64)>,
-        (i, x): (u64, f64),
-        s: &mut TermState,
-    ) -> Handled {
-        s.terms[i as usize] = Some(x);
-        if s.terms.iter().all(Option::is_some) {
-            let _ = s.done.send(logmap_checksum(s.terms.iter().flatten().sum()));
-        }
-        Ok(())
-    }
-}
-
-impl Savina for Ractor {
-    fn new() -> Self {
-        Ractor(tokio_runtime())
-    }
-
-    fn run(&self, bench: Bench) -> (Duration, u64) {
-        let rt = &self.0;
+impl Ractor {
+    fn pingpong(&self) -> Outcome {
         let mut timer = Timer::new();
-        let sink = |left| {
-            let s = SinkState {
-                left,
-                sum: 0,
-                done: timer.done(),
-            };
-            spawn(rt, Sink, s)
-        };
-        match bench {
-            Bench::PingPong => {
-                let pong = spawn(rt, Pong, ());
-                let ping = spawn(
-                    rt,
-                    Ping,
-                    PingState {
-                        pong: pong.clone(),
-                        pongs: 0,
-                        done: timer.done(),
-                    },
-                );
-                timer.start();
-                ping.cast(PingMsg::Start).expect("ping alive");
-                let r = timer.wait();
-                ping.stop(None);
-                pong.stop(None);
-                r
-            }
-            Bench::Counting => {
-                let counter = spawn(rt, Counter, 0);
-                let producer = spawn(
-                    rt,
-                    Producer,
-                    ProducerState {
-                        counter: counter.clone(),
-                        done: timer.done(),
-                    },
-                );
-                timer.start();
-                producer.cast(ProducerMsg::Start).expect("producer alive");
-                let r = timer.wait();
-                producer.stop(None);
-                counter.stop(None);
-                r
-            }
-            Bench::FjThroughput => {
-                let sink = sink(FJ_ACTORS);
-                let workers: Vec<_> = (0..FJ_ACTORS)
-                    .map(|_| {
-                        let s = FjState {
-                            left: FJ_MESSAGES,
-                            processed: 0,
-                            sink: sink.clone(),
-                            stop_after_one: false,
-                        };
-                        spawn(rt, FjWorker, s)
-                    })
-                    .collect();
-                timer.start();
-                for _ in 0..FJ_MESSAGES {
-                    for w in &workers {
-                        w.cast(()).expect("worker alive");
-                    }
-                }
-                let r = timer.wait();
-                stop_all(&workers);
-                sink.stop(None);
-                r
-            }
-            Bench::FjCreation => {
-                let sink = sink(FJC_ACTORS);
-                timer.start();
-                rt.block_on(async {
-                    for _ in 0..FJC_ACTORS {
-                        let s = FjState {
-                            left: 1,
-                            processed: 0,
-                            sink: sink.clone(),
-                            stop_after_one: true,
-                        };
-                        let (w, _) = Actor::spawn(None, FjWorker, s).await.expect("spawn");
-                        w.cast(()).expect("worker alive");
-                    }
-                });
-                let r = timer.wait();
-                sink.stop(None);
-                r
-            }
-            Bench::ThreadRing => {
-                let nodes: Vec<_> = (0..RING_ACTORS)
-                    .map(|index| {
-                        let s = RingState {
-                            index,
-                            next: None,
-                            done: timer.done(),
-                        };
-                        spawn(rt, RingNode, s)
-                    })
-                    .collect();
-                for (i, n) in nodes.iter().enumerate() {
-                    n.cast(RingMsg::Link(nodes[(i + 1) % nodes.len()].clone()))
-                        .expect("node alive");
-                }
-                timer.start();
-                nodes[0]
-                    .cast(RingMsg::Token(RING_HOPS))
-                    .expect("node alive");
-                let r = timer.wait();
-                stop_all(&nodes);
-                r
-            }
-            Bench::Chameneos => {
-                let mall = spawn(
-                    rt,
-                    Mall,
-                    MallState {
-                        left: CHAMENEOS_MEETINGS,
-                        waiting: None,
-                        faded: 0,
-                        sum: 0,
-                        done: timer.done(),
-                    },
-                );
-                let all: Vec<_> = (0..CHAMENEOS)
-                    .map(|i| {
-                        let s = ChameneoState {
-                            colour: (i % 3) as u8,
-                            meetings: 0,
-                            mall: mall.clone(),
-                        };
-                        spawn(rt, Chameneo, s)
-                    })
-                    .collect();
-                timer.start();
-                for c in &all {
-                    c.cast(ChameneoMsg::Start).expect("chameneo alive");
-                }
-                let r = timer.wait();
-                stop_all(&all);
-                mall.stop(None);
-                r
-            }
-            Bench::Big => {
-                let sink = sink(BIG_ACTORS);
-                let workers: Vec<_> = (0..BIG_ACTORS)
-                    .map(|index| {
-                        let s = BigState {
-                            index,
-                            rng: Rng::new(index),
-                            pings: 0,
-                            target: u64::MAX,
-                            all: Arc::default(),
-                            sink: sink.clone(),
-                            done: timer.done(),
-                        };
-                        spawn(rt, BigWorker, s)
-                    })
-                    .collect();
-                let all = Arc::new(workers.clone());
-                for w in &workers {
-                    w.cast(BigMsg::Neighbours(all.clone()))
-                        .expect("worker alive");
-                }
-                drop(all);
-                timer.start();
-                for w in &workers {
-                    w.cast(BigMsg::Start).expect("worker alive");
-                }
-                let r = timer.wait();
-                stop_all(&workers);
-                sink.stop(None);
-                r
-            }
-            Bench::LogMap => {
-                let sink = spawn(
-                    rt,
-                    TermSink,
-                    TermState {
-                        terms: vec![None; LOGMAP_SERIES as usize],
-                        done: timer.done(),
-                    },
-                );
-                let rates: Vec<_> = (0..LOGMAP_SERIES)
-                    .map(|i| spawn(rt, Rate, logmap_rate(i)))
-                    .collect();
-                let series: Vec<_> = (0..LOGMAP_SERIES)
-                    .map(|i| {
-                        let s = SeriesState {
-                            index: i,
-                            term: logmap_start(i),
-                            rate: rates[i as usize].clone(),
-                            sink: sink.clone(),
-                        };
-                        spawn(rt, Series, s)
-                    })
-                    .collect();
-                timer.start();
-                for _ in 0..LOGMAP_TERMS {
-                    for s in &series {
-                        s.cast(SeriesMsg::Next).expect("series alive");
-                    }
-                }
-                for s in &series {
-                    s.cast(SeriesMsg::Report).expect("series alive");
-                }
-                let r = timer.wait();
-                stop_all(&series);
-                stop_all(&rates);
-                sink.stop(None);
-                r
+        let pong = self.start(Ponger, ());
+        let ping = self.start(
+            Pinger,
+            PingerState {
+                pong: pong.clone(),
+                pongs: 0,
+                runner: timer.runner(),
+            },
+        );
+        timer.start();
+        tell_from_runner(&ping, PingerMsg::Start)?;
+        let measured = timer.wait()?;
+        self.stop(&[ping])?;
+        self.stop(&[pong])?;
+        Ok(measured)
+    }
+
+    fn counting(&self) -> Outcome {
+        let mut timer = Timer::new();
+        let counter = self.start(Counter, 0);
+        let producer = self.start(
+            Producer,
+            ProducerState {
+                counter: counter.clone(),
+                runner: timer.runner(),
+            },
+        );
+        timer.start();
+        tell_from_runner(&producer, ProducerMsg::Start)?;
+        let measured = timer.wait()?;
+        self.stop(&[producer])?;
+        self.stop(&[counter])?;
+        Ok(measured)
+    }
+
+    fn fj_throughput(&self) -> Outcome {
+        let mut timer = Timer::new();
+        let sink = self.start(Sink, Tally::new(FJ_ACTORS, timer.runner()));
+        let workers: Vec<_> = (0..FJ_ACTORS)
+            .map(|_| {
+                let s = FjState {
+                    left: FJ_MESSAGES,
+                    processed: 0,
+                    sink: sink.clone(),
+                };
+                self.start(FjWorker, s)
+            })
+            .collect();
+        timer.start();
+        for _ in 0..FJ_MESSAGES {
+            for w in &workers {
+                tell_from_runner(w, Work)?;
             }
         }
+        let measured = timer.wait()?;
+        self.stop(&workers)?;
+        self.stop(&[sink])?;
+        Ok(measured)
+    }
+
+    fn fj_creation(&self) -> Outcome {
+        let mut timer = Timer::new();
+        let sink = self.start(Sink, Tally::new(FJC_ACTORS, timer.runner()));
+        timer.start();
+        let started = self.0.block_on(async {
+            let mut started = Vec::with_capacity(FJC_ACTORS as usize);
+            for _ in 0..FJC_ACTORS {
+                let (once, _) = Actor::spawn(None, Once, sink.clone())
+                    .await
+                    .map_err(|e| format!("ractor did not start an actor: {e}"))?;
+                tell_from_runner(&once, Work)?;
+                started.push(once);
+            }
+            Ok::<_, String>(started)
+        })?;
+        let measured = timer.wait()?;
+        self.gone(&started)?;
+        self.stop(&[sink])?;
+        Ok(measured)
+    }
+
+    fn thread_ring(&self) -> Outcome {
+        let mut timer = Timer::new();
+        let nodes: Vec<_> = (0..RING_ACTORS)
+            .map(|index| {
+                let s = RingState {
+                    index,
+                    next: None,
+                    runner: timer.runner(),
+                };
+                self.start(RingNode, s)
+            })
+            .collect();
+        for (i, node) in nodes.iter().enumerate() {
+            tell_from_runner(node, RingMsg::Link(nodes[(i + 1) % nodes.len()].clone()))?;
+        }
+        timer.start();
+        tell_from_runner(&nodes[0], RingMsg::Token(RING_HOPS))?;
+        let measured = timer.wait()?;
+        self.stop(&nodes)?;
+        Ok(measured)
     }
 }

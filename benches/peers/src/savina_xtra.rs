@@ -1,115 +1,197 @@
-//! The Savina benchmarks on xtra: actors are tasks of a tokio current-thread runtime
-//! driven by the main thread while it waits (xtra's fastest configuration here, see
-//! `xtra_peer.rs`), with unbounded mailboxes. Actors pass their own (weak) addresses;
-//! `logmap`'s series awaits its rate actor's answer in its handler.
+//! The Savina benchmarks on xtra: pingpong, counting, the two fork-joins and
+//! threadring (chameneos, big and logmap are in `savina_xtra_mesh.rs`).
+//!
+//! Actors are tasks of a tokio multi-thread runtime (one worker per core) with
+//! unbounded mailboxes. A tell is `send(..).detach().await`, which returns once the
+//! message is queued; an actor knows its own (weak) address from its mailbox. An
+//! actor stops on [`Stop`] or by itself (`stop_self`); the runner waits for `join`, so
+//! that no actor outlives its run.
+//!
+//! xtra 0.6 keeps a mailbox as one binary heap by priority, which hands out messages
+//! of equal priority in no particular order (its documentation promises send order
+//! for the default priority; xtra issue #225). Where the protocol needs a stream of
+//! messages from one sender handled in order (counting's increments before the
+//! retrieve, logmap's `Next`s before the `Report`), the sender tells [`InOrder`]:
+//! every message a lower priority than the one before.
 
-use std::sync::Arc;
-use std::time::Duration;
-
+use xtra::refcount::RefCounter;
 use xtra::{Actor, Address, Context, Handler, Mailbox, WeakAddress};
 
+use crate::kameo_peer::tokio_runtime;
 use crate::savina::params::*;
-use crate::savina::{Done, Savina, Timer};
+use crate::savina::{Outcome, Runner, Savina, Tally, Timer, bounded};
+use crate::savina_xtra_mesh as mesh;
 
-pub struct Xtra(tokio::runtime::Runtime);
+pub struct Xtra(pub(crate) tokio::runtime::Runtime);
+
+impl Savina for Xtra {
+    fn new() -> Self {
+        Xtra(tokio_runtime())
+    }
+
+    fn run(&self, bench: Bench) -> Outcome {
+        match bench {
+            Bench::PingPong => self.pingpong(),
+            Bench::Counting => self.counting(),
+            Bench::FjThroughput => self.fj_throughput(),
+            Bench::FjCreation => self.fj_creation(),
+            Bench::ThreadRing => self.thread_ring(),
+            Bench::Chameneos => mesh::chameneos(self),
+            Bench::Big => mesh::big(self),
+            Bench::LogMap => mesh::logmap(self),
+        }
+    }
+}
+
+/// Asks an actor to stop after the message it is handling.
+pub(crate) struct Stop;
 
 /// Declares actor types that need nothing when they stop and stop on [`Stop`].
-macro_rules! actor {
+macro_rules! actors {
     ($($t:ty),*) => {
-        $(impl Actor for $t {
+        $(impl xtra::Actor for $t {
             type Stop = ();
             async fn stopped(self) {}
         }
 
-        impl Handler<Stop> for $t {
+        impl xtra::Handler<$crate::savina_xtra::Stop> for $t {
             type Return = ();
-            async fn handle(&mut self, _: Stop, ctx: &mut Context<Self>) {
+            async fn handle(&mut self, _: $crate::savina_xtra::Stop, ctx: &mut xtra::Context<Self>) {
                 ctx.stop_self();
             }
         })*
     };
 }
+pub(crate) use actors;
 
-actor!(
-    Sink, Ping, Pong, Counter, Producer, FjWorker, RingNode, Mall, Chameneo, BigWorker, Rate,
-    Series, TermSink
-);
+impl Xtra {
+    pub(crate) fn start<A: Actor<Stop = ()>>(&self, a: A) -> Address<A> {
+        let _in_runtime = self.0.enter();
+        xtra::spawn_tokio(a, Mailbox::unbounded())
+    }
 
-/// A tell: queued, not waited for.
-async fn tell<A, M, R>(to: &Address<A, R>, m: M)
+    /// Runs the runner's part of a run (its tells are futures) on the main thread.
+    pub(crate) fn block_on<T>(&self, f: impl Future<Output = T>) -> T {
+        self.0.block_on(f)
+    }
+
+    /// Stops `actors` and waits until they are gone.
+    pub(crate) fn stop<A: Handler<Stop, Return = ()>>(
+        &self,
+        actors: &[Address<A>],
+    ) -> Result<(), String> {
+        self.block_on(async {
+            for a in actors {
+                tell(a, Stop).await;
+            }
+        });
+        self.gone(actors)
+    }
+
+    /// Waits until `actors`, which stop by themselves, are gone.
+    pub(crate) fn gone<A: Actor>(&self, actors: &[Address<A>]) -> Result<(), String> {
+        self.block_on(bounded("stopping", async {
+            for a in actors {
+                a.join().await;
+            }
+        }))
+    }
+}
+
+/// A tell. A receiver that is gone leaves the run without its done, which the
+/// runner's bound reports.
+pub(crate) async fn tell<A, M, Rc>(to: &Address<A, Rc>, m: M)
 where
     A: Handler<M, Return = ()>,
     M: Send + 'static,
-    R: xtra::refcount::RefCounter,
+    Rc: RefCounter,
 {
     let _ = to.send(m).detach().await;
 }
 
-struct Stop;
+/// Tells whose messages are handled in the order they are sent (see the module's
+/// documentation): each has a lower priority than the one before, all above the
+/// default priority, 0.
+pub(crate) struct InOrder(u32);
 
-async fn stop_all<A: Handler<Stop, Return = ()>>(actors: &[Address<A>]) {
-    for a in actors {
-        tell(a, Stop).await;
+impl InOrder {
+    pub(crate) fn new() -> InOrder {
+        InOrder(u32::MAX)
+    }
+
+    pub(crate) async fn tell<A, M, Rc>(&mut self, to: &Address<A, Rc>, m: M)
+    where
+        A: Handler<M, Return = ()>,
+        M: Send + 'static,
+        Rc: RefCounter,
+    {
+        self.0 -= 1;
+        let _ = to.send(m).priority(self.0).detach().await;
     }
 }
 
-fn me<A: Actor>(ctx: &Context<A>) -> WeakAddress<A> {
+/// The actor's own address (weak: the runner keeps the strong ones).
+pub(crate) fn me<A: Actor>(ctx: &Context<A>) -> WeakAddress<A> {
     ctx.mailbox().address()
 }
 
-struct Sink {
-    left: u64,
-    sum: u64,
-    done: Done,
-}
+/// A number for a sink.
+pub(crate) struct Done(pub u64);
 
-impl Handler<u64> for Sink {
+/// Adds up what it is told, then hands the sum to the runner.
+pub(crate) struct Sink(pub Tally);
+
+impl Handler<Done> for Sink {
     type Return = ();
-    async fn handle(&mut self, n: u64, _: &mut Context<Self>) {
-        self.sum += n;
-        self.left -= 1;
-        if self.left == 0 {
-            let _ = self.done.send(self.sum);
-        }
+    async fn handle(&mut self, Done(n): Done, _: &mut Context<Self>) {
+        self.0.add(n);
     }
 }
 
-struct Start;
+pub(crate) struct Start;
+
+actors!(
+    Sink, Pinger, Ponger, Counter, Producer, FjWorker, Once, RingNode
+);
 
 // pingpong
 
-struct Ping {
-    pong: Address<Pong>,
+/// The Ping actor.
+struct Pinger {
+    pong: Address<Ponger>,
     pongs: u64,
-    done: Done,
+    runner: Runner,
 }
-struct Pong;
-struct PingMsg(WeakAddress<Ping>);
-struct PongMsg;
 
-impl Handler<Start> for Ping {
+/// The Pong actor.
+struct Ponger;
+
+struct Ping(WeakAddress<Pinger>);
+struct Pong;
+
+impl Handler<Start> for Pinger {
     type Return = ();
     async fn handle(&mut self, _: Start, ctx: &mut Context<Self>) {
-        tell(&self.pong, PingMsg(me(ctx))).await;
+        tell(&self.pong, Ping(me(ctx))).await;
     }
 }
 
-impl Handler<PongMsg> for Ping {
+impl Handler<Pong> for Pinger {
     type Return = ();
-    async fn handle(&mut self, _: PongMsg, ctx: &mut Context<Self>) {
+    async fn handle(&mut self, _: Pong, ctx: &mut Context<Self>) {
         self.pongs += 1;
         if self.pongs == PINGPONG_N {
-            let _ = self.done.send(self.pongs);
+            self.runner.done(self.pongs);
         } else {
-            tell(&self.pong, PingMsg(me(ctx))).await;
+            tell(&self.pong, Ping(me(ctx))).await;
         }
     }
 }
 
-impl Handler<PingMsg> for Pong {
+impl Handler<Ping> for Ponger {
     type Return = ();
-    async fn handle(&mut self, m: PingMsg, _: &mut Context<Self>) {
-        tell(&m.0, PongMsg).await;
+    async fn handle(&mut self, Ping(from): Ping, _: &mut Context<Self>) {
+        tell(&from, Pong).await;
     }
 }
 
@@ -117,12 +199,15 @@ impl Handler<PingMsg> for Pong {
 
 #[derive(Default)]
 struct Counter(u64);
-struct Increment;
-struct Retrieve(WeakAddress<Producer>);
+
 struct Producer {
     counter: Address<Counter>,
-    done: Done,
+    runner: Runner,
 }
+
+struct Increment;
+struct Retrieve(WeakAddress<Producer>);
+/// Named `Result` in the protocol.
 struct Count(u64);
 
 impl Handler<Increment> for Counter {
@@ -134,50 +219,61 @@ impl Handler<Increment> for Counter {
 
 impl Handler<Retrieve> for Counter {
     type Return = ();
-    async fn handle(&mut self, m: Retrieve, _: &mut Context<Self>) {
-        tell(&m.0, Count(self.0)).await;
+    async fn handle(&mut self, Retrieve(producer): Retrieve, _: &mut Context<Self>) {
+        tell(&producer, Count(self.0)).await;
     }
 }
 
 impl Handler<Start> for Producer {
     type Return = ();
     async fn handle(&mut self, _: Start, ctx: &mut Context<Self>) {
+        let mut in_order = InOrder::new();
         for _ in 0..COUNTING_N {
-            tell(&self.counter, Increment).await;
+            in_order.tell(&self.counter, Increment).await;
         }
-        tell(&self.counter, Retrieve(me(ctx))).await;
+        in_order.tell(&self.counter, Retrieve(me(ctx))).await;
     }
 }
 
 impl Handler<Count> for Producer {
     type Return = ();
-    async fn handle(&mut self, m: Count, _: &mut Context<Self>) {
-        let _ = self.done.send(m.0);
+    async fn handle(&mut self, Count(n): Count, _: &mut Context<Self>) {
+        self.runner.done(n);
     }
 }
 
-// fork-join
+// the fork-joins
 
+struct Work;
+
+/// An `fjthroughput` worker: computes for each `Work`, reports after the last.
 struct FjWorker {
     left: u64,
     processed: u64,
     sink: Address<Sink>,
-    stop_after_one: bool,
 }
-struct Work;
 
 impl Handler<Work> for FjWorker {
     type Return = ();
-    async fn handle(&mut self, _: Work, ctx: &mut Context<Self>) {
+    async fn handle(&mut self, _: Work, _: &mut Context<Self>) {
         std::hint::black_box(compute(THETA));
         self.processed += 1;
         self.left -= 1;
         if self.left == 0 {
-            tell(&self.sink, self.processed).await;
-            if self.stop_after_one {
-                ctx.stop_self();
-            }
+            tell(&self.sink, Done(self.processed)).await;
         }
+    }
+}
+
+/// An `fjcreation` actor: computes once, reports, stops itself.
+struct Once(Address<Sink>);
+
+impl Handler<Work> for Once {
+    type Return = ();
+    async fn handle(&mut self, _: Work, ctx: &mut Context<Self>) {
+        std::hint::black_box(compute(THETA));
+        tell(&self.0, Done(1)).await;
+        ctx.stop_self();
     }
 }
 
@@ -186,449 +282,133 @@ impl Handler<Work> for FjWorker {
 struct RingNode {
     index: u64,
     next: Option<Address<RingNode>>,
-    done: Done,
+    runner: Runner,
 }
+
 struct Link(Address<RingNode>);
 struct Token(u64);
 
 impl Handler<Link> for RingNode {
     type Return = ();
-    async fn handle(&mut self, m: Link, _: &mut Context<Self>) {
-        self.next = Some(m.0);
+    async fn handle(&mut self, Link(next): Link, _: &mut Context<Self>) {
+        self.next = Some(next);
     }
 }
 
 impl Handler<Token> for RingNode {
     type Return = ();
-    async fn handle(&mut self, m: Token, _: &mut Context<Self>) {
-        if m.0 == 0 {
-            let _ = self.done.send(self.index);
-        } else if let Some(next) = &self.next {
-            tell(next, Token(m.0 - 1)).await;
+    async fn handle(&mut self, Token(n): Token, _: &mut Context<Self>) {
+        match (n, &self.next) {
+            (0, _) => self.runner.done(self.index),
+            (_, Some(next)) => tell(next, Token(n - 1)).await,
+            (_, None) => self
+                .runner
+                .fail(format!("node {} is not linked", self.index)),
         }
     }
 }
 
-// chameneos
-
-struct Mall {
-    left: u64,
-    waiting: Option<WeakAddress<Chameneo>>,
-    faded: u64,
-    sum: u64,
-    done: Done,
-}
-struct Meet(u8, WeakAddress<Chameneo>);
-struct Faded(u64);
-struct Chameneo {
-    colour: u8,
-    meetings: u64,
-    mall: Address<Mall>,
-}
-struct Change(u8);
-struct Exit;
-
-impl Handler<Meet> for Mall {
-    type Return = ();
-    async fn handle(&mut self, Meet(colour, x): Meet, _: &mut Context<Self>) {
-        if self.left == 0 {
-            tell(&x, Exit).await;
-        } else if let Some(w) = self.waiting.take() {
-            self.left -= 1;
-            tell(&w, Meet(colour, x)).await;
-        } else {
-            self.waiting = Some(x);
-        }
-    }
-}
-
-impl Handler<Faded> for Mall {
-    type Return = ();
-    async fn handle(&mut self, m: Faded, _: &mut Context<Self>) {
-        self.sum += m.0;
-        self.faded += 1;
-        if self.faded == CHAMENEOS {
-            let _ = self.done.send(self.sum);
-        }
-    }
-}
-
-impl Handler<Start> for Chameneo {
-    type Return = ();
-    async fn handle(&mut self, _: Start, ctx: &mut Context<Self>) {
-        tell(&self.mall, Meet(self.colour, me(ctx))).await;
-    }
-}
-
-impl Handler<Meet> for Chameneo {
-    type Return = ();
-    async fn handle(&mut self, Meet(colour, other): Meet, ctx: &mut Context<Self>) {
-        self.colour = complement(self.colour, colour);
-        self.meetings += 1;
-        tell(&other, Change(self.colour)).await;
-        tell(&self.mall, Meet(self.colour, me(ctx))).await;
-    }
-}
-
-impl Handler<Change> for Chameneo {
-    type Return = ();
-    async fn handle(&mut self, m: Change, ctx: &mut Context<Self>) {
-        self.colour = m.0;
-        self.meetings += 1;
-        tell(&self.mall, Meet(self.colour, me(ctx))).await;
-    }
-}
-
-impl Handler<Exit> for Chameneo {
-    type Return = ();
-    async fn handle(&mut self, _: Exit, ctx: &mut Context<Self>) {
-        tell(&self.mall, Faded(self.meetings)).await;
-        ctx.stop_self();
-    }
-}
-
-// big
-
-struct BigWorker {
-    index: u64,
-    rng: Rng,
-    pings: u64,
-    target: u64,
-    all: Arc<Vec<Address<BigWorker>>>,
-    sink: Address<Sink>,
-    done: Done,
-}
-struct Neighbours(Arc<Vec<Address<BigWorker>>>);
-struct BigPing(u64);
-struct BigPong(u64);
-
-impl BigWorker {
-    async fn ping(&mut self) {
-        self.target = self.rng.below(BIG_ACTORS);
-        self.pings += 1;
-        tell(&self.all[self.target as usize], BigPing(self.index)).await;
-    }
-}
-
-impl Handler<Neighbours> for BigWorker {
-    type Return = ();
-    async fn handle(&mut self, m: Neighbours, _: &mut Context<Self>) {
-        self.all = m.0;
-    }
-}
-
-impl Handler<Start> for BigWorker {
-    type Return = ();
-    async fn handle(&mut self, _: Start, _: &mut Context<Self>) {
-        self.ping().await;
-    }
-}
-
-impl Handler<BigPing> for BigWorker {
-    type Return = ();
-    async fn handle(&mut self, m: BigPing, _: &mut Context<Self>) {
-        tell(&self.all[m.0 as usize], BigPong(self.index)).await;
-    }
-}
-
-impl Handler<BigPong> for BigWorker {
-    type Return = ();
-    async fn handle(&mut self, m: BigPong, _: &mut Context<Self>) {
-        if m.0 != self.target {
-            let _ = self.done.send(u64::MAX);
-        } else if self.pings == BIG_PINGS {
-            tell(&self.sink, self.pings).await;
-        } else {
-            self.ping().await;
-        }
-    }
-}
-
-// logmap
-
-struct Rate(f64);
-struct Compute(f64);
-struct Series {
-    index: u64,
-    term: f64,
-    rate: Address<Rate>,
-    sink: Address<TermSink>,
-}
-struct Next;
-struct Report;
-struct TermSink {
-    terms: Vec<Option<f64>>,
-    done: Done,
-}
-struct Term(u64, f64);
-
-impl Handler<Compute> for Rate {
-    type Return = f64;
-    async fn handle(&mut self, m: Compute, _: &mut Context<Self>) -> f64 {
-        logmap_next(self.0, m.0)
-    }
-}
-
-impl Handler<Next> for Series {
-    type Return = ();
-    async fn handle(&mut self, _: Next, _: &mut Context<Self>) {
-        self.term = self
-            .rate
-            .send(Compute(self.term))
-            .await
-            .expect("rate answers");
-    }
-}
-
-impl Handler<Report> for Series {
-    type Return = ();
-    async fn handle(&mut self, _: Report, _: &mut Context<Self>) {
-        tell(&self.sink, Term(self.index, self.term)).await;
-    }
-}
-
-impl Handler<Term> for TermSink {
-    type Return = ();
-    async fn handle(&mut self, Term(i, x): Term, _: &mut Context<Self>) {
-        self.terms[i as usize] = Some(x);
-        if self.terms.iter().all(Option::is_some) {
-            let _ = self
-                .done
-                .send(logmap_checksum(self.terms.iter().flatten().sum()));
-        }
-    }
-}
+// the runs
 
 impl Xtra {
-    fn spawn<A: Actor<Stop = ()>>(&self, a: A) -> Address<A> {
-        let _g = self.0.enter();
-        xtra::spawn_tokio(a, Mailbox::unbounded())
-    }
-}
-
-impl Savina for Xtra {
-    fn new() -> Self {
-        Xtra(
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime"),
-        )
-    }
-
-    fn run(&self, bench: Bench) -> (Duration, u64) {
-        let rt = &self.0;
+    fn pingpong(&self) -> Outcome {
         let mut timer = Timer::new();
-        let sink = |left| {
-            self.spawn(Sink {
-                left,
-                sum: 0,
-                done: timer.done(),
+        let pong = self.start(Ponger);
+        let ping = self.start(Pinger {
+            pong: pong.clone(),
+            pongs: 0,
+            runner: timer.runner(),
+        });
+        timer.start();
+        self.block_on(tell(&ping, Start));
+        let measured = timer.wait()?;
+        self.stop(&[ping])?;
+        self.stop(&[pong])?;
+        Ok(measured)
+    }
+
+    fn counting(&self) -> Outcome {
+        let mut timer = Timer::new();
+        let counter = self.start(Counter::default());
+        let producer = self.start(Producer {
+            counter: counter.clone(),
+            runner: timer.runner(),
+        });
+        timer.start();
+        self.block_on(tell(&producer, Start));
+        let measured = timer.wait()?;
+        self.stop(&[producer])?;
+        self.stop(&[counter])?;
+        Ok(measured)
+    }
+
+    fn fj_throughput(&self) -> Outcome {
+        let mut timer = Timer::new();
+        let sink = self.start(Sink(Tally::new(FJ_ACTORS, timer.runner())));
+        let workers: Vec<_> = (0..FJ_ACTORS)
+            .map(|_| {
+                self.start(FjWorker {
+                    left: FJ_MESSAGES,
+                    processed: 0,
+                    sink: sink.clone(),
+                })
             })
-        };
-        match bench {
-            Bench::PingPong => {
-                let pong = self.spawn(Pong);
-                let ping = self.spawn(Ping {
-                    pong: pong.clone(),
-                    pongs: 0,
-                    done: timer.done(),
-                });
-                timer.start();
-                rt.block_on(tell(&ping, Start));
-                let r = timer.wait_in(rt);
-                rt.block_on(async {
-                    stop_all(&[ping]).await;
-                    stop_all(&[pong]).await;
-                });
-                r
+            .collect();
+        timer.start();
+        self.block_on(async {
+            for _ in 0..FJ_MESSAGES {
+                for w in &workers {
+                    tell(w, Work).await;
+                }
             }
-            Bench::Counting => {
-                let counter = self.spawn(Counter::default());
-                let producer = self.spawn(Producer {
-                    counter: counter.clone(),
-                    done: timer.done(),
-                });
-                timer.start();
-                rt.block_on(tell(&producer, Start));
-                let r = timer.wait_in(rt);
-                rt.block_on(async {
-                    stop_all(&[producer]).await;
-                    stop_all(&[counter]).await;
-                });
-                r
+        });
+        let measured = timer.wait()?;
+        self.stop(&workers)?;
+        self.stop(&[sink])?;
+        Ok(measured)
+    }
+
+    fn fj_creation(&self) -> Outcome {
+        let mut timer = Timer::new();
+        let sink = self.start(Sink(Tally::new(FJC_ACTORS, timer.runner())));
+        timer.start();
+        // The runner keeps every strong address: an xtra actor with none left stops,
+        // possibly before it handles its queued `Work`.
+        let started = self.block_on(async {
+            let mut started = Vec::with_capacity(FJC_ACTORS as usize);
+            for _ in 0..FJC_ACTORS {
+                let once = self.start(Once(sink.clone()));
+                tell(&once, Work).await;
+                started.push(once);
             }
-            Bench::FjThroughput => {
-                let sink = sink(FJ_ACTORS);
-                let workers: Vec<_> = (0..FJ_ACTORS)
-                    .map(|_| {
-                        self.spawn(FjWorker {
-                            left: FJ_MESSAGES,
-                            processed: 0,
-                            sink: sink.clone(),
-                            stop_after_one: false,
-                        })
-                    })
-                    .collect();
-                timer.start();
-                rt.block_on(async {
-                    for _ in 0..FJ_MESSAGES {
-                        for w in &workers {
-                            tell(w, Work).await;
-                        }
-                    }
-                });
-                let r = timer.wait_in(rt);
-                rt.block_on(async {
-                    stop_all(&workers).await;
-                    stop_all(&[sink]).await;
-                });
-                r
+            started
+        });
+        let measured = timer.wait()?;
+        self.gone(&started)?;
+        self.stop(&[sink])?;
+        Ok(measured)
+    }
+
+    fn thread_ring(&self) -> Outcome {
+        let mut timer = Timer::new();
+        let nodes: Vec<_> = (0..RING_ACTORS)
+            .map(|index| {
+                self.start(RingNode {
+                    index,
+                    next: None,
+                    runner: timer.runner(),
+                })
+            })
+            .collect();
+        self.block_on(async {
+            for (i, node) in nodes.iter().enumerate() {
+                tell(node, Link(nodes[(i + 1) % nodes.len()].clone())).await;
             }
-            Bench::FjCreation => {
-                let sink = sink(FJC_ACTORS);
-                timer.start();
-                // An xtra actor stops when its last strong address goes: the runner
-                // keeps them until the end.
-                let started: Vec<_> = rt.block_on(async {
-                    let mut all = Vec::with_capacity(FJC_ACTORS as usize);
-                    for _ in 0..FJC_ACTORS {
-                        let w = self.spawn(FjWorker {
-                            left: 1,
-                            processed: 0,
-                            sink: sink.clone(),
-                            stop_after_one: true,
-                        });
-                        tell(&w, Work).await;
-                        all.push(w);
-                    }
-                    all
-                });
-                let r = timer.wait_in(rt);
-                drop(started);
-                rt.block_on(stop_all(&[sink]));
-                r
-            }
-            Bench::ThreadRing => {
-                let nodes: Vec<_> = (0..RING_ACTORS)
-                    .map(|index| {
-                        self.spawn(RingNode {
-                            index,
-                            next: None,
-                            done: timer.done(),
-                        })
-                    })
-                    .collect();
-                rt.block_on(async {
-                    for (i, n) in nodes.iter().enumerate() {
-                        tell(n, Link(nodes[(i + 1) % nodes.len()].clone())).await;
-                    }
-                });
-                timer.start();
-                rt.block_on(tell(&nodes[0], Token(RING_HOPS)));
-                let r = timer.wait_in(rt);
-                rt.block_on(stop_all(&nodes));
-                r
-            }
-            Bench::Chameneos => {
-                let mall = self.spawn(Mall {
-                    left: CHAMENEOS_MEETINGS,
-                    waiting: None,
-                    faded: 0,
-                    sum: 0,
-                    done: timer.done(),
-                });
-                let all: Vec<_> = (0..CHAMENEOS)
-                    .map(|i| {
-                        self.spawn(Chameneo {
-                            colour: (i % 3) as u8,
-                            meetings: 0,
-                            mall: mall.clone(),
-                        })
-                    })
-                    .collect();
-                timer.start();
-                rt.block_on(async {
-                    for c in &all {
-                        tell(c, Start).await;
-                    }
-                });
-                let r = timer.wait_in(rt);
-                rt.block_on(stop_all(&[mall]));
-                r
-            }
-            Bench::Big => {
-                let sink = sink(BIG_ACTORS);
-                let workers: Vec<_> = (0..BIG_ACTORS)
-                    .map(|index| {
-                        self.spawn(BigWorker {
-                            index,
-                            rng: Rng::new(index),
-                            pings: 0,
-                            target: u64::MAX,
-                            all: Arc::default(),
-                            sink: sink.clone(),
-                            done: timer.done(),
-                        })
-                    })
-                    .collect();
-                let all = Arc::new(workers.clone());
-                rt.block_on(async {
-                    for w in &workers {
-                        tell(w, Neighbours(all.clone())).await;
-                    }
-                });
-                drop(all);
-                timer.start();
-                rt.block_on(async {
-                    for w in &workers {
-                        tell(w, Start).await;
-                    }
-                });
-                let r = timer.wait_in(rt);
-                rt.block_on(async {
-                    stop_all(&workers).await;
-                    stop_all(&[sink]).await;
-                });
-                r
-            }
-            Bench::LogMap => {
-                let sink = self.spawn(TermSink {
-                    terms: vec![None; LOGMAP_SERIES as usize],
-                    done: timer.done(),
-                });
-                let rates: Vec<_> = (0..LOGMAP_SERIES)
-                    .map(|i| self.spawn(Rate(logmap_rate(i))))
-                    .collect();
-                let series: Vec<_> = (0..LOGMAP_SERIES)
-                    .map(|i| {
-                        self.spawn(Series {
-                            index: i,
-                            term: logmap_start(i),
-                            rate: rates[i as usize].clone(),
-                            sink: sink.clone(),
-                        })
-                    })
-                    .collect();
-                timer.start();
-                rt.block_on(async {
-                    for _ in 0..LOGMAP_TERMS {
-                        for s in &series {
-                            tell(s, Next).await;
-                        }
-                    }
-                    for s in &series {
-                        tell(s, Report).await;
-                    }
-                });
-                let r = timer.wait_in(rt);
-                rt.block_on(async {
-                    stop_all(&series).await;
-                    stop_all(&rates).await;
-                    stop_all(&[sink]).await;
-                });
-                r
-            }
-        }
+        });
+        timer.start();
+        self.block_on(tell(&nodes[0], Token(RING_HOPS)));
+        let measured = timer.wait()?;
+        self.stop(&nodes)?;
+        Ok(measured)
     }
 }

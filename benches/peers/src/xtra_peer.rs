@@ -148,7 +148,7 @@ impl Peer for Xtra {
         w.send(Echo(n)).await.expect("echo")
     }
     async fn add(w: &Self::Worker) {
-        let _ = w.send(Add).detach().await.expect("add");
+        drop(w.send(Add).detach().await.expect("add"));
     }
     async fn get(w: &Self::Worker) -> u64 {
         w.send(Get).await.expect("get")
@@ -157,7 +157,7 @@ impl Peer for Xtra {
         w.send(Inc).await.expect("inc")
     }
     async fn request_stop(w: &Self::Worker) {
-        let _ = w.send(Stop).detach().await.expect("stop");
+        drop(w.send(Stop).detach().await.expect("stop"));
     }
     async fn wait_stopped(w: &Self::Worker) {
         w.join().await;
@@ -169,6 +169,6 @@ impl Peer for Xtra {
         node.send(Link(next)).await.expect("link");
     }
     async fn token(node: &Self::Node, n: u64) {
-        let _ = node.send(Token(n)).detach().await.expect("token");
+        drop(node.send(Token(n)).detach().await.expect("token"));
     }
 }
