@@ -66,7 +66,8 @@ pub(crate) fn stop_all<A: Actor>(actors: &[ActorRef<A>]) {
 }
 
 /// Answers every message with itself.
-struct Echo;
+#[derive(Debug)]
+pub struct Echo;
 
 impl Actor for Echo {
     type Message = u64;

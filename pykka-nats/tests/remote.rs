@@ -8,17 +8,16 @@ use std::time::{Duration, Instant};
 
 use pykka_core::{Actor, ActorRef, AskError, Context, Failure, Runtime};
 use pykka_nats::{NatsError, RemoteRef};
-use support::{BOUND, Cmd, Svc, connect, server};
+use support::{BOUND, Cmd, Svc, connect, served, server};
 
 #[test]
 fn tell_ask_and_ask_nonblocking_reach_the_served_actor() {
-    let server = server();
-    let (here, there) = (connect(&server), connect(&server));
-    let svc = Svc::new(1)
-        .start(&pykka_thread::ThreadRuntime::default())
-        .unwrap();
-    let _service = there.serve("counter", &svc).unwrap();
-    let remote = here.remote::<Cmd, u64>("counter").unwrap();
+    let s = served(
+        "counter",
+        Svc::new(1),
+        &pykka_thread::ThreadRuntime::default(),
+    );
+    let (svc, remote) = (&s.svc, &s.remote);
     assert_eq!(remote.ask(Cmd::Echo(42)).unwrap(), 42);
     remote.tell(Cmd::Add).unwrap();
     remote.tell_nowait(Cmd::Add).unwrap();
@@ -35,13 +34,8 @@ fn tell_ask_and_ask_nonblocking_reach_the_served_actor() {
 
 #[test]
 fn one_callers_tells_arrive_in_order() {
-    let server = server();
-    let (here, there) = (connect(&server), connect(&server));
-    let svc = Svc::new(1)
-        .start(&pykka_smol::SmolRuntime::default())
-        .unwrap();
-    let _service = there.serve("ordered", &svc).unwrap();
-    let remote = here.remote::<Cmd, u64>("ordered").unwrap();
+    let s = served("ordered", Svc::new(1), &pykka_smol::SmolRuntime::default());
+    let (svc, remote) = (&s.svc, &s.remote);
     // `Add` answers the count it reached: in order, the asks see 1..=n between the
     // fire-and-forget tells.
     for i in 0..200 {
@@ -84,13 +78,8 @@ fn callers_on<R: Runtime>(rt: &R, remote: &RemoteRef<Cmd, u64>) {
 
 #[test]
 fn actors_of_every_backend_ask_remote_actors() {
-    let server = server();
-    let (here, there) = (connect(&server), connect(&server));
-    let svc = Svc::new(1)
-        .start(&pykka_tokio::TokioRuntime::default())
-        .unwrap();
-    let _service = there.serve("echo", &svc).unwrap();
-    let remote = here.remote::<Cmd, u64>("echo").unwrap();
+    let s = served("echo", Svc::new(1), &pykka_tokio::TokioRuntime::default());
+    let (svc, remote) = (&s.svc, &s.remote);
     callers_on(&pykka_thread::ThreadRuntime::default(), &remote);
     // SAFETY: the caller actors hold no thread-bound state across their waits.
     callers_on(&unsafe { pykka_green::GreenRuntime::new() }, &remote);
@@ -108,13 +97,12 @@ fn failed_message(e: AskError) -> String {
 
 #[test]
 fn a_remote_failure_and_a_remote_panic_reach_the_asker_with_their_messages() {
-    let server = server();
-    let (here, there) = (connect(&server), connect(&server));
-    let svc = Svc::new(1)
-        .start(&pykka_thread::ThreadRuntime::default())
-        .unwrap();
-    let _service = there.serve("fragile", &svc).unwrap();
-    let remote = here.remote::<Cmd, u64>("fragile").unwrap();
+    let s = served(
+        "fragile",
+        Svc::new(1),
+        &pykka_thread::ThreadRuntime::default(),
+    );
+    let remote = &s.remote;
     let e = remote.ask(Cmd::Fail("no such track".into())).unwrap_err();
     assert!(failed_message(e).contains("no such track"));
     let e = remote
@@ -142,13 +130,8 @@ fn nobody_serving_the_name_is_a_dead_actor_at_once() {
 
 #[test]
 fn a_stopped_actor_answers_not_found() {
-    let server = server();
-    let (here, there) = (connect(&server), connect(&server));
-    let svc = Svc::new(1)
-        .start(&pykka_thread::ThreadRuntime::default())
-        .unwrap();
-    let _service = there.serve("gone", &svc).unwrap();
-    let remote = here.remote::<Cmd, u64>("gone").unwrap();
+    let s = served("gone", Svc::new(1), &pykka_thread::ThreadRuntime::default());
+    let (svc, remote) = (&s.svc, &s.remote);
     assert_eq!(remote.ask(Cmd::Echo(1)).unwrap(), 1);
     svc.stop();
     let e = remote.ask(Cmd::Echo(2)).unwrap_err();
@@ -192,17 +175,9 @@ fn a_type_mismatch_is_a_clear_error() {
 
 #[test]
 fn a_remote_ask_gives_up_at_its_timeout() {
-    let server = server();
-    let (here, there) = (connect(&server), connect(&server));
-    let (release, held) = mpsc::channel();
-    let mut s = Svc::new(1);
-    s.held = Some(held);
-    let svc = s.start(&pykka_thread::ThreadRuntime::default()).unwrap();
-    let _service = there.serve("slow", &svc).unwrap();
-    let remote = here
-        .remote::<Cmd, u64>("slow")
-        .unwrap()
-        .with_timeout(Duration::from_millis(300));
+    let (svc, release, _) = Svc::holding();
+    let s = served("slow", svc, &pykka_thread::ThreadRuntime::default());
+    let remote = s.remote.clone().with_timeout(Duration::from_millis(300));
     let e = remote.ask(Cmd::Hold(20_000)).unwrap_err();
     assert!(matches!(e, AskError::Timeout(_)), "{e:?}");
     let e = remote
@@ -211,7 +186,7 @@ fn a_remote_ask_gives_up_at_its_timeout() {
         .unwrap_err();
     assert!(matches!(e, AskError::Timeout(_)), "{e:?}");
     release.send(()).unwrap();
-    svc.stop();
+    s.svc.stop();
 }
 
 #[test]
@@ -285,15 +260,14 @@ fn names_that_are_not_one_subject_token_are_refused() {
 
 #[test]
 fn dropping_the_service_stops_serving() {
-    let server = server();
-    let (here, there) = (connect(&server), connect(&server));
-    let svc = Svc::new(1)
-        .start(&pykka_thread::ThreadRuntime::default())
-        .unwrap();
-    let service = there.serve("brief", &svc).unwrap();
-    let remote = here.remote::<Cmd, u64>("brief").unwrap();
+    let s = served(
+        "brief",
+        Svc::new(1),
+        &pykka_thread::ThreadRuntime::default(),
+    );
+    let (svc, remote) = (&s.svc, &s.remote);
     assert_eq!(remote.ask(Cmd::Echo(1)).unwrap(), 1);
-    drop(service);
+    drop(s.service);
     let deadline = Instant::now() + BOUND;
     // The unsubscribe travels to the server after the drop: ask until it has.
     loop {
@@ -309,19 +283,10 @@ fn dropping_the_service_stops_serving() {
 
 #[test]
 fn stopping_a_service_waits_until_its_pending_answers_have_left() {
-    let server = server();
-    let (here, there) = (connect(&server), connect(&server));
-    let (release, held) = mpsc::channel();
-    let (holding_tx, holding) = mpsc::channel();
-    let mut s = Svc::new(1);
-    s.held = Some(held);
-    s.holding = Some(holding_tx);
-    let svc = s.start(&pykka_thread::ThreadRuntime::default()).unwrap();
-    let service = there.serve("draining", &svc).unwrap();
-    let remote = here
-        .remote::<Cmd, u64>("draining")
-        .unwrap()
-        .with_timeout(BOUND);
+    let (svc, release, holding) = Svc::holding();
+    let s = served("draining", svc, &pykka_thread::ThreadRuntime::default());
+    let (service, there, svc) = (s.service, s.there, s.svc);
+    let remote = s.remote.with_timeout(BOUND);
     let pending = remote.ask_nonblocking(Cmd::Hold(20_000));
     holding
         .recv_timeout(BOUND)

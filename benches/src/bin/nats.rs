@@ -13,19 +13,9 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use pykka_benches::measure::median;
-use pykka_core::{Actor, Context, Failure, Runtime};
+use pykka_benches::pykka::Echo;
+use pykka_core::{Actor, Runtime};
 use pykka_nats::{LocalServer, Nats};
-
-/// Answers every number with itself.
-struct Echo;
-
-impl Actor for Echo {
-    type Message = u64;
-    type Reply = u64;
-    fn on_receive(&mut self, n: u64, _: &Context<Self>) -> Result<u64, Failure> {
-        Ok(n)
-    }
-}
 
 /// Median over five samples of `asks` round trips, in nanoseconds per round trip.
 fn per_round_trip(asks: u64, mut sample: impl FnMut(u64)) -> f64 {

@@ -6,8 +6,8 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use pykka_core::{Actor, Context, Failure};
-use pykka_nats::{LocalServer, Nats};
+use pykka_core::{Actor, ActorRef, Context, Failure, Runtime};
+use pykka_nats::{LocalServer, Nats, RemoteRef, Service};
 use serde::{Deserialize, Serialize};
 
 /// A bound for every wait of a test.
@@ -35,6 +35,36 @@ pub fn connect(server: &LocalServer) -> Nats {
         .ask_timeout(Duration::from_secs(5))
         .connect(server.url())
         .expect("connects to the local server")
+}
+
+/// A [`Svc`] served under a name on one connection and reached from another.
+pub struct Served {
+    /// The caller's connection.
+    pub here: Nats,
+    /// The serving side's connection.
+    pub there: Nats,
+    pub svc: ActorRef<Svc>,
+    pub service: Service,
+    pub remote: RemoteRef<Cmd, u64>,
+    /// Last, so that it stops after the connections.
+    pub server: LocalServer,
+}
+
+/// Starts `svc` on `rt`, serves it as `name` and makes a remote reference to it.
+pub fn served<R: Runtime>(name: &str, svc: Svc, rt: &R) -> Served {
+    let server = server();
+    let (here, there) = (connect(&server), connect(&server));
+    let svc = svc.start(rt).expect("the actor starts");
+    let service = there.serve(name, &svc).expect("serve");
+    let remote = here.remote::<Cmd, u64>(name).expect("a valid name");
+    Served {
+        here,
+        there,
+        svc,
+        service,
+        remote,
+        server,
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -72,6 +102,17 @@ impl Svc {
             held: None,
             holding: None,
         }
+    }
+
+    /// A `Svc` whose `Hold` waits for the returned sender and tells the returned
+    /// receiver when it starts waiting.
+    pub fn holding() -> (Svc, mpsc::Sender<()>, mpsc::Receiver<()>) {
+        let (release, held) = mpsc::channel();
+        let (holding_tx, holding) = mpsc::channel();
+        let mut s = Svc::new(1);
+        s.held = Some(held);
+        s.holding = Some(holding_tx);
+        (s, release, holding)
     }
 }
 
