@@ -80,11 +80,11 @@ fn callers_on<R: Runtime>(rt: &R, remote: &RemoteRef<Cmd, u64>) {
 fn actors_of_every_backend_ask_remote_actors() {
     let s = served("echo", Svc::new(1), &pykka_tokio::TokioRuntime::default());
     let (svc, remote) = (&s.svc, &s.remote);
-    callers_on(&pykka_thread::ThreadRuntime::default(), &remote);
+    callers_on(&pykka_thread::ThreadRuntime::default(), remote);
     // SAFETY: the caller actors hold no thread-bound state across their waits.
-    callers_on(&unsafe { pykka_green::GreenRuntime::new() }, &remote);
-    callers_on(&pykka_smol::SmolRuntime::default(), &remote);
-    callers_on(&pykka_tokio::TokioRuntime::default(), &remote);
+    callers_on(&unsafe { pykka_green::GreenRuntime::new() }, remote);
+    callers_on(&pykka_smol::SmolRuntime::default(), remote);
+    callers_on(&pykka_tokio::TokioRuntime::default(), remote);
     svc.stop();
 }
 
