@@ -339,8 +339,12 @@ impl<A: Actor> ActorLoop<A> {
             true => MessageKind::Ask,
             false => MessageKind::Tell,
         });
-        let result = self.receive_async(message).await;
-        self.enter();
+        let (result, kept) = self.receive_async(message).await;
+        match kept {
+            // A handler done at its first poll: its marks are still set, as in `handle`.
+            Some(outer) => self.outer = outer,
+            None => self.enter(),
+        }
         let flow = self.guarded(|this| this.received(result, completer));
         if flow.is_continue() {
             self.tracker.end();
@@ -353,8 +357,13 @@ impl<A: Actor> ActorLoop<A> {
     }
 
     /// Runs `on_receive_async` to its end as a future, each of its polls (and the call
-    /// that makes it) inside the actor's marks, a panic in any of them a failure.
-    async fn receive_async(&mut self, message: A::Message) -> Result<A::Reply, Failure> {
+    /// that makes it) inside the actor's marks, a panic in any of them a failure. A
+    /// handler done at its first poll leaves the marks set, and hands them back (the
+    /// caller needs them set next, and would otherwise clear and set them again).
+    async fn receive_async(
+        &mut self,
+        message: A::Message,
+    ) -> (Result<A::Reply, Failure>, Option<Option<context::Outer>>) {
         let marks = Marks {
             origin: &self.ctx.actor_ref().meta().origin,
             context: self.context,
@@ -369,22 +378,21 @@ impl<A: Actor> ActorLoop<A> {
         let made = catch_unwind(AssertUnwindSafe(|| actor.on_receive_async(message, ctx)));
         let mut handler = match made {
             Ok(handler) => std::pin::pin!(handler),
-            Err(payload) => return Err(Failure::from_panic(payload)),
+            Err(payload) => return (Err(Failure::from_panic(payload)), Some(inside.keep())),
         };
         let first = catch_unwind(AssertUnwindSafe(|| {
             let mut noop = std::task::Context::from_waker(std::task::Waker::noop());
             handler.as_mut().poll(&mut noop)
         }));
-        drop(inside);
         match first {
-            Ok(Poll::Ready(done)) => return done,
-            Ok(Poll::Pending) => {}
-            Err(payload) => return Err(Failure::from_panic(payload)),
+            Ok(Poll::Ready(done)) => return (done, Some(inside.keep())),
+            Ok(Poll::Pending) => drop(inside),
+            Err(payload) => return (Err(Failure::from_panic(payload)), Some(inside.keep())),
         }
         // Suspended: polled again at once with the task's waker, in the await scope,
         // so that what it awaits is published before the task yields.
         let mut record = AwaitRecord::new(marks.activity);
-        std::future::poll_fn(|cx| {
+        let done = std::future::poll_fn(|cx| {
             record.poll(|| {
                 let _inside = Inside::enter(marks);
                 match catch_unwind(AssertUnwindSafe(|| handler.as_mut().poll(cx))) {
@@ -393,7 +401,8 @@ impl<A: Actor> ActorLoop<A> {
                 }
             })
         })
-        .await
+        .await;
+        (done, None)
     }
 
     /// Pykka's `_handle_failure`: log, unregister, mark dead.
@@ -562,6 +571,15 @@ impl<'a> Inside<'a> {
             origin: marks.origin,
             outer: mark(marks),
         }
+    }
+}
+
+impl Inside<'_> {
+    /// Leaves the marks set and hands over what clearing them needs.
+    fn keep(mut self) -> Option<context::Outer> {
+        let outer = self.outer.take();
+        std::mem::forget(self);
+        outer
     }
 }
 

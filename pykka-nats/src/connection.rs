@@ -7,7 +7,6 @@
 //! one wildcard inbox subscription and are routed by token.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -341,7 +340,7 @@ async fn send(
     prefix: String,
     pending: Pending,
 ) {
-    let next = AtomicU64::new(0);
+    let mut next: u64 = 0;
     while let Some(job) = jobs.recv().await {
         match job {
             Job::Request {
@@ -350,7 +349,8 @@ async fn send(
                 timeout,
                 complete,
             } => {
-                let token = next.fetch_add(1, Ordering::Relaxed);
+                let token = next;
+                next = next.wrapping_add(1);
                 let (tx, rx) = oneshot::channel();
                 lock(&pending).insert(token, tx);
                 let inbox = format!("{prefix}.{token}");
