@@ -80,8 +80,7 @@ impl AwaitRecord {
         drop(replaced);
         let entered = Entered(slot);
         let polled = poll();
-        let ours = scope(slot).take();
-        drop(entered);
+        let ours = entered.end();
         if polled.is_pending() {
             if let Some(Scope {
                 pending: 1, guard, ..
@@ -101,6 +100,15 @@ impl AwaitRecord {
 
 /// Ends the scope when the poll ends, even by a panic.
 struct Entered(&'static Activity);
+
+impl Entered {
+    /// Ends the scope after a poll that returned, handing over what it recorded.
+    fn end(self) -> Option<Scope> {
+        let ours = scope(self.0).take();
+        std::mem::forget(self);
+        ours
+    }
+}
 
 impl Drop for Entered {
     fn drop(&mut self) {
