@@ -22,12 +22,33 @@ use params::{Bench, RUN_BOUND, logmap_checksum};
 /// What a run ends with: its time and checksum, or why it failed.
 pub type Outcome = Result<(Duration, u64), String>;
 
-/// One library's runs of the benchmarks.
+/// One library's runs of the benchmarks: each starts its actors, times the run, and
+/// stops them all.
 pub trait Savina {
     /// Starts the library's runtime (once per process).
     fn new() -> Self;
-    /// Runs `bench` once: starts its actors, times the run, stops them all.
-    fn run(&self, bench: Bench) -> Outcome;
+    fn pingpong(&self) -> Outcome;
+    fn counting(&self) -> Outcome;
+    fn fj_throughput(&self) -> Outcome;
+    fn fj_creation(&self) -> Outcome;
+    fn thread_ring(&self) -> Outcome;
+    fn chameneos(&self) -> Outcome;
+    fn big(&self) -> Outcome;
+    fn logmap(&self) -> Outcome;
+
+    /// Runs `bench` once.
+    fn run(&self, bench: Bench) -> Outcome {
+        match bench {
+            Bench::PingPong => self.pingpong(),
+            Bench::Counting => self.counting(),
+            Bench::FjThroughput => self.fj_throughput(),
+            Bench::FjCreation => self.fj_creation(),
+            Bench::ThreadRing => self.thread_ring(),
+            Bench::Chameneos => self.chameneos(),
+            Bench::Big => self.big(),
+            Bench::LogMap => self.logmap(),
+        }
+    }
 }
 
 /// `pykka-peers <library> savina:<bench> [warm-up ms] [measure ms]`: prints

@@ -19,34 +19,6 @@ pub struct Actix {
     arbiter: actix_rt::ArbiterHandle,
 }
 
-impl Savina for Actix {
-    fn new() -> Self {
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            actix_rt::System::new().block_on(async move {
-                tx.send(actix_rt::Arbiter::current()).expect("main waits");
-                std::future::pending::<()>().await;
-            });
-        });
-        Actix {
-            arbiter: rx.recv().expect("the arbiter starts"),
-        }
-    }
-
-    fn run(&self, bench: Bench) -> Outcome {
-        match bench {
-            Bench::PingPong => self.pingpong(),
-            Bench::Counting => self.counting(),
-            Bench::FjThroughput => self.fj_throughput(),
-            Bench::FjCreation => self.fj_creation(),
-            Bench::ThreadRing => self.thread_ring(),
-            Bench::Chameneos => mesh::chameneos(self),
-            Bench::Big => mesh::big(self),
-            Bench::LogMap => mesh::logmap(self),
-        }
-    }
-}
-
 impl Actix {
     pub(crate) fn start<A: Actor<Context = Context<A>> + Send>(&self, a: A) -> Addr<A> {
         A::start_in_arbiter(&self.arbiter, move |_| a)
@@ -299,7 +271,32 @@ impl Handler<Token> for RingNode {
 
 // the runs
 
-impl Actix {
+impl Savina for Actix {
+    fn new() -> Self {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            actix_rt::System::new().block_on(async move {
+                tx.send(actix_rt::Arbiter::current()).expect("main waits");
+                std::future::pending::<()>().await;
+            });
+        });
+        Actix {
+            arbiter: rx.recv().expect("the arbiter starts"),
+        }
+    }
+
+    fn chameneos(&self) -> Outcome {
+        mesh::chameneos(self)
+    }
+
+    fn big(&self) -> Outcome {
+        mesh::big(self)
+    }
+
+    fn logmap(&self) -> Outcome {
+        mesh::logmap(self)
+    }
+
     fn pingpong(&self) -> Outcome {
         let mut timer = Timer::new();
         let pong = self.start(Ponger);

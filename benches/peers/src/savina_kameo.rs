@@ -20,25 +20,6 @@ use crate::savina_kameo_mesh as mesh;
 
 pub struct Kameo(pub(crate) tokio::runtime::Runtime);
 
-impl Savina for Kameo {
-    fn new() -> Self {
-        Kameo(tokio_runtime())
-    }
-
-    fn run(&self, bench: Bench) -> Outcome {
-        match bench {
-            Bench::PingPong => self.pingpong(),
-            Bench::Counting => self.counting(),
-            Bench::FjThroughput => self.fj_throughput(),
-            Bench::FjCreation => self.fj_creation(),
-            Bench::ThreadRing => self.thread_ring(),
-            Bench::Chameneos => mesh::chameneos(self),
-            Bench::Big => mesh::big(self),
-            Bench::LogMap => mesh::logmap(self),
-        }
-    }
-}
-
 impl Kameo {
     pub(crate) fn start<A: Actor<Args = A>>(&self, a: A) -> ActorRef<A> {
         let _in_runtime = self.0.enter();
@@ -266,7 +247,23 @@ impl Message<Token> for RingNode {
 
 // the runs
 
-impl Kameo {
+impl Savina for Kameo {
+    fn new() -> Self {
+        Kameo(tokio_runtime())
+    }
+
+    fn chameneos(&self) -> Outcome {
+        mesh::chameneos(self)
+    }
+
+    fn big(&self) -> Outcome {
+        mesh::big(self)
+    }
+
+    fn logmap(&self) -> Outcome {
+        mesh::logmap(self)
+    }
+
     fn pingpong(&self) -> Outcome {
         let mut timer = Timer::new();
         let pong = self.start(Ponger);

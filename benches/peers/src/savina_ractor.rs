@@ -18,25 +18,6 @@ use crate::savina_ractor_mesh as mesh;
 
 pub struct Ractor(pub(crate) tokio::runtime::Runtime);
 
-impl Savina for Ractor {
-    fn new() -> Self {
-        Ractor(tokio_runtime())
-    }
-
-    fn run(&self, bench: Bench) -> Outcome {
-        match bench {
-            Bench::PingPong => self.pingpong(),
-            Bench::Counting => self.counting(),
-            Bench::FjThroughput => self.fj_throughput(),
-            Bench::FjCreation => self.fj_creation(),
-            Bench::ThreadRing => self.thread_ring(),
-            Bench::Chameneos => mesh::chameneos(self),
-            Bench::Big => mesh::big(self),
-            Bench::LogMap => mesh::logmap(self),
-        }
-    }
-}
-
 /// What a handler returns: an error stops the actor (and so fails the run).
 pub(crate) type Handled = Result<(), ActorProcessingErr>;
 
@@ -275,7 +256,23 @@ impl Actor for RingNode {
 
 // the runs
 
-impl Ractor {
+impl Savina for Ractor {
+    fn new() -> Self {
+        Ractor(tokio_runtime())
+    }
+
+    fn chameneos(&self) -> Outcome {
+        mesh::chameneos(self)
+    }
+
+    fn big(&self) -> Outcome {
+        mesh::big(self)
+    }
+
+    fn logmap(&self) -> Outcome {
+        mesh::logmap(self)
+    }
+
     fn pingpong(&self) -> Outcome {
         let mut timer = Timer::new();
         let pong = self.start(Ponger, ());

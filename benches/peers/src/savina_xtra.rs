@@ -24,25 +24,6 @@ use crate::savina_xtra_mesh as mesh;
 
 pub struct Xtra(pub(crate) tokio::runtime::Runtime);
 
-impl Savina for Xtra {
-    fn new() -> Self {
-        Xtra(tokio_runtime())
-    }
-
-    fn run(&self, bench: Bench) -> Outcome {
-        match bench {
-            Bench::PingPong => self.pingpong(),
-            Bench::Counting => self.counting(),
-            Bench::FjThroughput => self.fj_throughput(),
-            Bench::FjCreation => self.fj_creation(),
-            Bench::ThreadRing => self.thread_ring(),
-            Bench::Chameneos => mesh::chameneos(self),
-            Bench::Big => mesh::big(self),
-            Bench::LogMap => mesh::logmap(self),
-        }
-    }
-}
-
 /// Asks an actor to stop after the message it is handling.
 pub(crate) struct Stop;
 
@@ -310,7 +291,23 @@ impl Handler<Token> for RingNode {
 
 // the runs
 
-impl Xtra {
+impl Savina for Xtra {
+    fn new() -> Self {
+        Xtra(tokio_runtime())
+    }
+
+    fn chameneos(&self) -> Outcome {
+        mesh::chameneos(self)
+    }
+
+    fn big(&self) -> Outcome {
+        mesh::big(self)
+    }
+
+    fn logmap(&self) -> Outcome {
+        mesh::logmap(self)
+    }
+
     fn pingpong(&self) -> Outcome {
         let mut timer = Timer::new();
         let pong = self.start(Ponger);
