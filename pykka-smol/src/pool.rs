@@ -405,8 +405,12 @@ fn shut_down() -> io::Error {
     io::Error::other("the smol runtime is shut down")
 }
 
-/// Tasks a worker runs in a row before it looks for a retire token again.
-const TICKS_BETWEEN_LOOKS: usize = 64;
+/// Tasks a worker runs in a row before it looks for a retire token again. The look
+/// is a yield to `block_on`, which then polls the reactor (two system calls): rare
+/// enough that a busy worker barely pays for it, and still every few hundred
+/// microseconds at most (I/O of a busy worker's tasks is also driven by async-io's
+/// own thread meanwhile).
+const TICKS_BETWEEN_LOOKS: usize = 1024;
 
 /// How a worker thread waits: hand the place over, park the thread, take a place back.
 struct WorkerPark {
