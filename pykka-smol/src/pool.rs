@@ -407,9 +407,8 @@ fn shut_down() -> io::Error {
 
 /// Tasks a worker runs in a row before it looks for a retire token again. The look
 /// is a yield to `block_on`, which then polls the reactor (two system calls): rare
-/// enough that a busy worker barely pays for it, and still every few hundred
-/// microseconds at most (I/O of a busy worker's tasks is also driven by async-io's
-/// own thread meanwhile).
+/// enough that a worker busy with short tasks barely pays for it, and looks every few
+/// hundred microseconds (meanwhile async-io's own thread drives the reactor).
 const TICKS_BETWEEN_LOOKS: usize = 1024;
 
 /// How a worker thread waits: hand the place over, park the thread, take a place back.
