@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 use crate::Failure;
 use crate::actor_ref::Origin;
 use crate::debug::Waiting;
-use crate::debug::wait_graph::{Activity, Answerable, mark_answered};
+use crate::debug::wait_graph::{Activity, Answerable, Noted};
 use crate::error::{ActorDeadError, AskError, DeadKind, DeadlockError, SetError, TimeoutError};
 use crate::rt::park::{Waited, wait_until_hinted};
 use crate::sync::{AtomicBool, Mutex, MutexGuard};
@@ -146,7 +146,7 @@ struct State<T> {
     notified: bool,
     /// The published waits of actors for this reply (their debug slot and wait id),
     /// marked answered when it completes (see [`Answerable`]).
-    published: Vec<(&'static Activity, u64)>,
+    published: Noted,
 }
 
 enum Slot<T> {
@@ -265,9 +265,7 @@ fn complete<T>(shared: &Shared<T>, result: Result<T, AskError>) -> Result<(), Re
     let wakers = state.waiters.take();
     let published = std::mem::take(&mut state.published);
     drop(state);
-    for (slot, id) in published {
-        mark_answered(slot, id);
-    }
+    published.mark_answered();
     wake_all(wakers);
     Ok(())
 }
@@ -286,15 +284,7 @@ impl<T> Answerable for Shared<T> {
         if !matches!(state.slot, Slot::Pending) {
             return false;
         }
-        // One entry per waiting actor: its latest wait replaces an ended one.
-        match state
-            .published
-            .iter_mut()
-            .find(|(s, _)| std::ptr::eq(*s, slot))
-        {
-            Some(entry) => entry.1 = id,
-            None => state.published.push((slot, id)),
-        }
+        state.published.note(slot, id);
         true
     }
 }
@@ -436,7 +426,7 @@ impl<T: Send + 'static> Reply<T> {
                     waiters: Waiters::default(),
                     forward: None,
                     notified: false,
-                    published: Vec::new(),
+                    published: Noted::default(),
                 }),
                 origin,
                 outside,

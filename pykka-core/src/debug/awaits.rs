@@ -73,6 +73,9 @@ impl AwaitRecord {
     pub(crate) fn poll<T>(&mut self, poll: impl FnOnce() -> Poll<T>) -> Poll<T> {
         // The suspension the last poll published is over.
         self.guard = None;
+        if super::UNPUBLISHED {
+            return poll();
+        }
         let Some(slot) = activity::get(self.me) else {
             return poll();
         };
@@ -121,6 +124,9 @@ impl Drop for Entered {
 /// async handler's poll, publishes the actor's wait and refuses it if it closes a
 /// cycle.
 pub(crate) fn awaiting(origin: &Origin, reply: &dyn Answerable) -> Result<(), DeadlockError> {
+    if super::UNPUBLISHED {
+        return Ok(());
+    }
     let me = current_actor(&Parker::current());
     let Some(slot) = activity::get(me) else {
         return Ok(());

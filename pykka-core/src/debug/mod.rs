@@ -303,15 +303,37 @@ impl Drop for IdleGuard {
     }
 }
 
+/// Whether actors' waits go unpublished: only in a build with
+/// `RUSTFLAGS="--cfg pykka_waits_unpublished"`, which leaves out the ask-cycle check and
+/// the snapshot's wait records of actors (plain threads' waits are still listed), so
+/// that the benchmarks can measure what they cost (`benches/README.md`, issue 11). Such
+/// a build hangs on ask cycles: never for use.
+pub(crate) const UNPUBLISHED: bool = cfg!(pykka_waits_unpublished);
+
+/// Whether waits go unchecked: only in a build with
+/// `RUSTFLAGS="--cfg pykka_waits_unchecked"`, which publishes every wait for the
+/// snapshot but leaves out the ask-cycle check (no check before a send, no cycle
+/// search, no answered marks), so that the benchmarks can tell the snapshot's cost
+/// from the check's. Such a build hangs on ask cycles: never for use.
+pub(crate) const UNCHECKED: bool = cfg!(pykka_waits_unchecked);
+
 /// Publishes the calling context's wait for `what` (called when the wait is about to
 /// park); refuses it if it would close an ask cycle.
 pub(crate) fn begin_wait(parker: &Parker, what: Waiting<'_>) -> Result<WaitGuard, DeadlockError> {
-    wait_graph::publish(current_actor(parker), what, parker.spins())
+    let me = current_actor(parker);
+    #[cfg(pykka_waits_unpublished)]
+    if !me.is_none() {
+        return Ok(WaitGuard::Unpublished);
+    }
+    wait_graph::publish(me, what, parker.spins())
 }
 
 /// Whether a wait of the calling context for `origin`'s answer would close an ask cycle,
 /// checked before the message is sent.
 pub(crate) fn check_before_send(origin: &crate::actor_ref::Origin) -> Result<(), DeadlockError> {
+    if UNPUBLISHED || UNCHECKED {
+        return Ok(());
+    }
     wait_graph::check_before_send(origin, || current_actor(&Parker::current()))
 }
 

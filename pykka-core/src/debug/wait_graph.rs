@@ -52,13 +52,52 @@ pub(crate) trait Answerable: std::fmt::Debug {
     fn note_waiter(&self, slot: &'static Activity, id: u64) -> bool;
 }
 
+/// The published waits for one reply (their actor's slot and wait id), to be marked
+/// answered when it completes. Nearly always one (the asker's), kept inline so that
+/// an ask allocates nothing for it.
+#[derive(Debug, Default)]
+pub(crate) struct Noted {
+    first: Option<(&'static Activity, u64)>,
+    rest: Vec<(&'static Activity, u64)>,
+}
+
+impl Noted {
+    /// Notes the wait `id` of `slot`: one entry per actor, whose latest wait replaces
+    /// an ended one.
+    pub(crate) fn note(&mut self, slot: &'static Activity, id: u64) {
+        let same = |entry: &&mut (&'static Activity, u64)| std::ptr::eq(entry.0, slot);
+        if let Some(entry) = self.first.as_mut().filter(same) {
+            entry.1 = id;
+        } else if self.first.is_none() {
+            self.first = Some((slot, id));
+        } else if let Some(entry) = self.rest.iter_mut().find(|e| std::ptr::eq(e.0, slot)) {
+            entry.1 = id;
+        } else {
+            self.rest.push((slot, id));
+        }
+    }
+
+    /// Marks every noted wait answered.
+    pub(crate) fn mark_answered(self) {
+        for (slot, id) in self.first.into_iter().chain(self.rest) {
+            mark_answered(slot, id);
+        }
+    }
+}
+
 /// Marks the wait `id` of `slot` answered: it stops counting as an edge of a cycle.
+///
+/// A release store, not a sequentially consistent one: no store-load pair runs through
+/// the mark (the answerer loads nothing afterwards that a checker stores), so the
+/// order that matters is the answerer's own, mark before its later waits, which a
+/// checker that sees such a wait (acquire) then sees too. (On x86 this saves a locked
+/// instruction per answered ask.)
 pub(crate) fn mark_answered(slot: &Activity, id: u64) {
-    slot.wait.0.answered.store(id, Ordering::SeqCst);
+    slot.wait.0.answered.store(id, Ordering::Release);
 }
 
 fn is_answered(slot: &Activity, id: u64) -> bool {
-    slot.wait.0.answered.load(Ordering::SeqCst) == id
+    slot.wait.0.answered.load(Ordering::Acquire) == id
 }
 
 /// [`Waiting`] as stored in a record.
@@ -323,6 +362,9 @@ pub(crate) enum WaitGuard {
     Actor(&'static Activity, Option<Published>),
     /// A plain thread's wait, by its key in [`THREADS`].
     Thread(u64),
+    /// An actor's wait in a build that publishes none (see [`super::UNPUBLISHED`]).
+    #[cfg(pykka_waits_unpublished)]
+    Unpublished,
 }
 
 impl Drop for WaitGuard {
@@ -336,6 +378,8 @@ impl Drop for WaitGuard {
                 let removed = threads().remove(key);
                 drop(removed);
             }
+            #[cfg(pykka_waits_unpublished)]
+            WaitGuard::Unpublished => {}
         }
     }
 }
@@ -372,6 +416,7 @@ pub(crate) fn publish(
     // the wait answered (even before the record shows), and one that came already
     // means there is nothing to check.
     let unanswered = match what {
+        _ if super::UNCHECKED => false,
         Waiting::Reply(_, Some(reply)) => reply.note_waiter(slot, id),
         _ => true,
     };
@@ -439,6 +484,32 @@ pub(crate) fn thread_waits() -> Vec<ThreadWait> {
     let mut all: Vec<ThreadWait> = threads().map().values().cloned().collect();
     all.sort_by_key(|w| w.since);
     all
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    fn slot() -> &'static Activity {
+        Box::leak(Box::default())
+    }
+
+    #[test]
+    fn noted_waits_keep_one_entry_per_actor_and_are_all_marked() {
+        let (a, b, c) = (slot(), slot(), slot());
+        let mut noted = Noted::default();
+        noted.note(a, 1);
+        noted.note(b, 7);
+        noted.note(c, 3);
+        // A later wait of the same actor replaces its ended one, inline or not.
+        noted.note(a, 2);
+        noted.note(b, 8);
+        assert_eq!(noted.rest.len(), 2);
+        noted.mark_answered();
+        assert!(is_answered(a, 2) && !is_answered(a, 1));
+        assert!(is_answered(b, 8));
+        assert!(is_answered(c, 3));
+    }
 }
 
 /// loom models of the publication protocol, run on the real `write`, `read` and
