@@ -5,7 +5,10 @@
 //!
 //! Not a port of a Pykka file: Pykka's handlers cannot await (Pykka #94).
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::task::Poll;
 use std::time::Duration;
 
 use crate::cycles::snapshot_until;
@@ -51,6 +54,9 @@ pub enum Await {
     AskProbe(ActorRef<Probe>),
     /// Asks the probe to run the job and awaits its reply.
     RunOnProbe(ActorRef<Probe>, Callback),
+    /// Yields once, then asks the probe `Ping`, polls the reply once and answers 3
+    /// if it was pending (4 if not), without awaiting it.
+    PeekProbe(ActorRef<Probe>),
     /// Asks itself a note and awaits its own reply.
     Myself,
 }
@@ -66,6 +72,7 @@ impl std::fmt::Debug for Await {
             Await::PanicAfter(_) => "PanicAfter",
             Await::AskProbe(_) => "AskProbe",
             Await::RunOnProbe(..) => "RunOnProbe",
+            Await::PeekProbe(_) => "PeekProbe",
             Await::Myself => "Myself",
         })
     }
@@ -128,6 +135,26 @@ impl Actor for Awaiter {
                     .unwrap()
                     .push(Box::leak(shown.into_boxed_str()));
                 Ok(2)
+            }
+            Await::PeekProbe(probe) => {
+                // Suspended once, so that the next poll is a resumed handler's (a
+                // handler's first poll may be made outside its await scope).
+                let mut yielded = false;
+                std::future::poll_fn(|cx| {
+                    if std::mem::replace(&mut yielded, true) {
+                        Poll::Ready(())
+                    } else {
+                        cx.waker().wake_by_ref();
+                        Poll::Pending
+                    }
+                })
+                .await;
+                let mut reply = probe.ask_nonblocking(Cmd::Ping);
+                let pending = std::future::poll_fn(|cx| {
+                    Poll::Ready(Pin::new(&mut reply).poll(cx).is_pending())
+                })
+                .await;
+                Ok(if pending { 3 } else { 4 })
             }
             Await::Myself => Ok(ctx.actor_ref().ask_nonblocking(Await::Note("self")).await?),
         }
@@ -320,6 +347,26 @@ pub fn an_answered_await_is_no_cycle<R: Runtime>(rt: R) {
         assert_eq!(asked.get_timeout(TIMEOUT).unwrap(), "Ok(0)");
         assert_eq!(awaited.get_timeout(TIMEOUT).unwrap(), 1);
     }
+}
+
+/// No false cycle from an await given up: A's handler polls its ask of B once (pending,
+/// so its wait for B is published) and ends without awaiting it. The wait ends with
+/// the handler: B, asking A before it has answered A's ask, gets its answer.
+pub fn an_await_given_up_ends_its_wait<R: Runtime>(rt: R) {
+    let fx = Fixture::new(rt);
+    let a = fx.start(Awaiter::default());
+    let b = fx.start(Probe::new(&Events::new()));
+    let gate = Event::new();
+    b.tell(Cmd::Wait(gate.clone())).unwrap();
+    let back = a.clone();
+    let asked = b.ask_nonblocking(Cmd::Run(Box::new(move |_| {
+        format!("{:?}", back.ask_timeout(Await::Note("b"), TIMEOUT))
+    })));
+    // A's ask of B waits behind B's gate and job.
+    let peeked = a.ask_timeout(Await::PeekProbe(b.clone()), TIMEOUT);
+    assert_eq!(peeked.unwrap(), 3);
+    gate.set();
+    assert_eq!(asked.get_timeout(TIMEOUT).unwrap(), "Ok(0)");
 }
 
 /// Cases with two runtimes.

@@ -416,6 +416,7 @@ macro_rules! __pykka_suite_cases {
         $m!(async_actor::awaiting_each_other_is_refused_as_a_deadlock);
         $m!(async_actor::sync_and_async_waits_close_cycles_together);
         $m!(async_actor::an_answered_await_is_no_cycle);
+        $m!(async_actor::an_await_given_up_ends_its_wait);
         $m!(bounded::full_inbox_makes_tell_wait_for_room);
         $m!(bounded::sender_actor_waits_for_room_without_blocking_its_runtime);
         $m!(bounded::try_tell_and_tell_timeout_hand_the_message_back);

@@ -107,9 +107,10 @@ pub(crate) struct Activity {
     pub(crate) wait: Line<WaitRecord>,
     generation: AtomicU32,
     owner: Mutex<Option<Owner>>,
-    /// While the actor's async handler is polled: what its awaits published (see
-    /// [`awaits`](super::awaits)). Only the actor's own context touches it.
-    pub(crate) awaits: Mutex<Option<super::awaits::Scope>>,
+    /// While the actor's async handler is polled: the poll's scope, and what its awaits
+    /// published (see [`awaits`](super::awaits)). Only the actor's own context touches
+    /// these.
+    pub(crate) awaits: super::awaits::ScopeState,
 }
 
 impl fmt::Debug for Activity {

@@ -13,29 +13,68 @@
 //! nothing either).
 //!
 //! The scope is the actor's, not the thread's: coroutines of several actors take
-//! turns on one thread (and move between threads) in the middle of their polls.
+//! turns on one thread (and move between threads) in the middle of their polls. Only
+//! the actor's own context touches its scope, one poll at a time, so the scope is a
+//! word that it loads and stores (no lock: an ask from an async handler crosses it
+//! twice per poll); a hand-over of the context between threads orders those accesses
+//! as it orders the rest of the handler's state.
 
-use std::sync::MutexGuard;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::task::Poll;
 
+use super::ActivityRef;
 use super::activity::{self, Activity};
 use super::wait_graph::{self, Answerable, WaitGuard, Waiting};
-use super::{ActivityRef, current_actor};
 use crate::actor_ref::Origin;
 use crate::error::DeadlockError;
 use crate::rt::park::Parker;
 
-/// One poll of an async handler.
+/// A poll of the actor's handler is under way.
+const IN_SCOPE: u8 = 1;
+/// One reply was found pending in this poll so far.
+const ONE: u8 = 2;
+/// Two or more replies were found pending: none is published.
+const SEVERAL: u8 = 4;
+/// The wait for the one pending reply is published, as a plain record (no earlier
+/// record to restore): ending it is one store.
+const PLAIN: u8 = 8;
+/// The wait for the one pending reply is published and its guard kept in
+/// [`ScopeState::guard`] (it replaced an earlier record of the actor: rare).
+const KEPT: u8 = 16;
+
+/// One actor's await scope: a word of the flags above, and the rare guard.
 #[derive(Debug, Default)]
-pub(crate) struct Scope {
-    /// Replies found pending in this poll so far.
-    pending: u8,
-    /// The wait published for the first of them.
-    guard: Option<WaitGuard>,
+pub(crate) struct ScopeState {
+    word: AtomicU8,
+    guard: Mutex<Option<WaitGuard>>,
 }
 
-fn scope(slot: &Activity) -> MutexGuard<'_, Option<Scope>> {
-    slot.awaits.lock().unwrap_or_else(|e| e.into_inner())
+impl ScopeState {
+    #[inline]
+    fn load(&self) -> u8 {
+        self.word.load(Ordering::Relaxed)
+    }
+
+    #[inline]
+    fn store(&self, word: u8) {
+        self.word.store(word, Ordering::Relaxed);
+    }
+
+    fn kept(&self) -> std::sync::MutexGuard<'_, Option<WaitGuard>> {
+        self.guard.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The published wait of a word, as a guard that ends it when dropped.
+    fn take_guard(&self, slot: &'static Activity, word: u8) -> Option<WaitGuard> {
+        if word & PLAIN != 0 {
+            Some(WaitGuard::Actor(slot, None))
+        } else if word & KEPT != 0 {
+            self.kept().take()
+        } else {
+            None
+        }
+    }
 }
 
 /// What an async handler's suspension leaves published between two of its polls.
@@ -79,18 +118,14 @@ impl AwaitRecord {
         let Some(slot) = activity::get(self.me) else {
             return poll();
         };
-        let replaced = scope(slot).replace(Scope::default());
-        drop(replaced);
+        slot.awaits.store(IN_SCOPE);
         let entered = Entered(slot);
         let polled = poll();
-        let ours = entered.end();
+        let word = entered.end();
+        // Dropped here, ending its record, unless the handler stays suspended on it.
+        let guard = slot.awaits.take_guard(slot, word);
         if polled.is_pending() {
-            if let Some(Scope {
-                pending: 1, guard, ..
-            }) = ours
-            {
-                self.guard = guard;
-            }
+            self.guard = guard;
             if self.guard.is_none() {
                 if let Some(exact_time) = self.show_await {
                     self.guard = wait_graph::publish(self.me, Waiting::Await, exact_time).ok();
@@ -105,18 +140,22 @@ impl AwaitRecord {
 struct Entered(&'static Activity);
 
 impl Entered {
-    /// Ends the scope after a poll that returned, handing over what it recorded.
-    fn end(self) -> Option<Scope> {
-        let ours = scope(self.0).take();
+    /// Ends the scope after a poll that returned, handing over what it recorded (see
+    /// [`ScopeState::take_guard`]).
+    fn end(self) -> u8 {
+        let slot = self.0;
         std::mem::forget(self);
-        ours
+        let word = slot.awaits.load();
+        slot.awaits.store(0);
+        word
     }
 }
 
 impl Drop for Entered {
     fn drop(&mut self) {
-        let ours = scope(self.0).take();
-        drop(ours);
+        let word = self.0.awaits.load();
+        self.0.awaits.store(0);
+        drop(self.0.awaits.take_guard(self.0, word));
     }
 }
 
@@ -127,38 +166,41 @@ pub(crate) fn awaiting(origin: &Origin, reply: &dyn Answerable) -> Result<(), De
     if super::UNPUBLISHED {
         return Ok(());
     }
-    let me = current_actor(&Parker::current());
+    // The thread's actor mark names the actor on a task; only a coroutine or thread
+    // actor's needs its parker (an `Arc` clone), so it is looked up only then.
+    let me = activity::current(|| Parker::current().actor_mark());
     let Some(slot) = activity::get(me) else {
         return Ok(());
     };
-    {
-        let mut scope = scope(slot);
-        let Some(s) = scope.as_mut() else {
-            return Ok(());
-        };
-        s.pending = s.pending.saturating_add(1);
-        if s.pending > 1 {
-            // Pending on several replies: none of them is certainly waited for.
-            let ambiguous = s.guard.take();
-            drop(scope);
-            drop(ambiguous);
-            return Ok(());
-        }
+    let scope = &slot.awaits;
+    let word = scope.load();
+    if word & IN_SCOPE == 0 || word & SEVERAL != 0 {
+        return Ok(());
     }
-    // Published outside the lock: publishing may wake senders (a cycle through a full
-    // inbox), whose wakers run arbitrary code.
+    if word & ONE != 0 {
+        // Pending on several replies: none of them is certainly waited for.
+        scope.store(IN_SCOPE | SEVERAL);
+        drop(scope.take_guard(slot, word));
+        return Ok(());
+    }
+    scope.store(IN_SCOPE | ONE);
+    // Publishing may wake senders (a cycle through a full inbox), whose wakers run
+    // arbitrary code: the scope's word is already consistent.
     match wait_graph::publish(me, Waiting::Reply(Some(origin), Some(reply)), false) {
+        Ok(guard) if guard.is_plain(slot) => {
+            // Ended by one store to this slot's record: nothing to keep but the flag
+            // (`take_guard` makes the guard again).
+            std::mem::forget(guard);
+            scope.store(IN_SCOPE | ONE | PLAIN);
+            Ok(())
+        }
         Ok(guard) => {
-            let mut scope = scope(slot);
-            let replaced = scope.as_mut().and_then(|s| s.guard.replace(guard));
-            drop(scope);
-            drop(replaced);
+            *scope.kept() = Some(guard);
+            scope.store(IN_SCOPE | ONE | KEPT);
             Ok(())
         }
         Err(deadlock) => {
-            if let Some(s) = scope(slot).as_mut() {
-                s.pending -= 1;
-            }
+            scope.store(IN_SCOPE);
             Err(deadlock)
         }
     }

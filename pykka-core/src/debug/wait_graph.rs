@@ -358,8 +358,9 @@ fn nudge_room_waits(chain: &[ActivityRef]) -> bool {
 /// A published wait; dropping it ends the wait's record.
 #[derive(Debug)]
 pub(crate) enum WaitGuard {
-    /// An actor's wait, and the record it replaced (a wait nested in a get-hook).
-    Actor(&'static Activity, Option<Published>),
+    /// An actor's wait, and the record it replaced (a wait nested in a get-hook; rare,
+    /// so boxed: guards are moved at every wait, and a small one moves cheaply).
+    Actor(&'static Activity, Option<Box<Published>>),
     /// A plain thread's wait, by its key in [`THREADS`].
     Thread(u64),
     /// An actor's wait in a build that publishes none (see [`super::UNPUBLISHED`]).
@@ -367,11 +368,19 @@ pub(crate) enum WaitGuard {
     Unpublished,
 }
 
+impl WaitGuard {
+    /// Whether this is `slot`'s wait with no earlier record to restore: then
+    /// `WaitGuard::Actor(slot, None)` made again later ends it just as well.
+    pub(crate) fn is_plain(&self, slot: &Activity) -> bool {
+        matches!(self, WaitGuard::Actor(s, None) if std::ptr::eq(*s, slot))
+    }
+}
+
 impl Drop for WaitGuard {
     fn drop(&mut self) {
         match self {
             WaitGuard::Actor(slot, previous) => match previous {
-                Some(record) => write(slot, *record),
+                Some(record) => write(slot, **record),
                 None => slot.wait.0.id.store(0, Ordering::Release),
             },
             WaitGuard::Thread(key) => {
@@ -397,7 +406,7 @@ pub(crate) fn publish(
     let Some(slot) = activity::get(me) else {
         return Ok(publish_thread(kind, target));
     };
-    let previous = read(slot);
+    let previous = read(slot).map(Box::new);
     let w = &slot.wait.0;
     let id = w.last_id.load(Ordering::Relaxed) + 1;
     w.last_id.store(id, Ordering::Relaxed);
