@@ -730,13 +730,21 @@ impl<T: Send + 'static> Future for Reply<T> {
                 };
                 match crate::debug::awaits::awaiting(origin, &*this.shared) {
                     Ok(()) => Poll::Pending,
-                    Err(deadlock) => {
-                        forget(&this.shared, &mut this.key);
-                        Poll::Ready(Err(AskError::Deadlock(deadlock)))
-                    }
+                    Err(deadlock) => this.refused(deadlock),
                 }
             }
         }
+    }
+}
+
+impl<T: Send + 'static> Reply<T> {
+    /// An await refused as closing a cycle: out of line, so that the await path stays
+    /// small where it is inlined.
+    #[cold]
+    #[inline(never)]
+    fn refused(&mut self, deadlock: DeadlockError) -> Poll<Result<T, AskError>> {
+        forget(&self.shared, &mut self.key);
+        Poll::Ready(Err(AskError::Deadlock(deadlock)))
     }
 }
 
