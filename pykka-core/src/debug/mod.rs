@@ -76,7 +76,10 @@
 //! Plain threads and thread actors also stamp the time a wait started (they are about to
 //! park an OS thread, which costs far more). With [`record_times`]`(true)` every message
 //! is stamped and counted too (a clock read per message), and every wait of coroutine
-//! and task actors is stamped. `benches/README.md` has the measurements.
+//! and task actors is stamped. An async handler suspended on one reply publishes the
+//! same record; its poll's scope is a word of the actor's slot, with no lock.
+//! `benches/README.md` has the measurements, and the build switches that leave the
+//! bookkeeping out so that anyone can repeat them.
 //!
 //! A snapshot is taken with no lock held across actors: each actor's state is read on
 //! its own, so two actors' states may be a moment apart.
