@@ -61,6 +61,14 @@ impl ScopeState {
         self.word.store(word, Ordering::Relaxed);
     }
 
+    /// Ends the scope: the word it ends with.
+    #[inline]
+    fn leave(&self) -> u8 {
+        let word = self.load();
+        self.store(0);
+        word
+    }
+
     fn kept(&self) -> std::sync::MutexGuard<'_, Option<WaitGuard>> {
         self.guard.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -145,16 +153,13 @@ impl Entered {
     fn end(self) -> u8 {
         let slot = self.0;
         std::mem::forget(self);
-        let word = slot.awaits.load();
-        slot.awaits.store(0);
-        word
+        slot.awaits.leave()
     }
 }
 
 impl Drop for Entered {
     fn drop(&mut self) {
-        let word = self.0.awaits.load();
-        self.0.awaits.store(0);
+        let word = self.0.awaits.leave();
         drop(self.0.awaits.take_guard(self.0, word));
     }
 }
