@@ -9,6 +9,7 @@ use std::future::Future;
 use std::task::Poll;
 
 use crate::actor_ref::Origin;
+use crate::actor_task::{BATCH, RecvAsync, YieldNow};
 use crate::debug::awaits::AwaitRecord;
 use crate::debug::{ActivityRef, MessageKind, Tracker};
 use crate::error::AskError;
@@ -316,93 +317,116 @@ impl<A: Actor> ActorLoop<A> {
         ControlFlow::Continue(())
     }
 
-    /// [`handle`](Self::handle) for a backend that polls the actor as a task: a told or
-    /// asked message's handler is awaited, so that while an async handler
-    /// ([`Actor::on_receive_async`]) waits, the task yields and holds no thread. The
-    /// marks of "inside this actor" are set only while the future is polled (another
-    /// task may run on the thread between two polls). Everything else is `handle`.
-    pub(crate) async fn handle_async(&mut self, envelope: Envelope<A>) -> ControlFlow<()> {
-        let (message, completer) = match envelope.0 {
-            Msg::Tell(message) => (message, None),
-            Msg::Ask(message, completer) => (message, Some(completer)),
-            other => return self.handle(Envelope(other)),
-        };
-        if self.phase != Phase::Running {
-            return ControlFlow::Break(());
-        }
-        if let Some(bound) = self.ctx.actor_ref().meta().bound() {
-            bound.give_back();
-        }
-        self.awaited_from_outside = false;
-        let asked = completer.is_some();
-        self.tracker.begin(|| match asked {
-            true => MessageKind::Ask,
-            false => MessageKind::Tell,
-        });
-        let (result, kept) = self.receive_async(message).await;
-        match kept {
-            // A handler done at its first poll: its marks are still set, as in `handle`.
-            Some(outer) => self.outer = outer,
-            None => self.enter(),
-        }
-        let flow = self.guarded(|this| this.received(result, completer));
-        if flow.is_continue() {
-            self.tracker.end();
-        }
-        self.leave();
-        if flow.is_break() {
-            self.phase = Phase::Done;
-        }
-        flow
-    }
-
-    /// Runs `on_receive_async` to its end as a future, each of its polls (and the call
-    /// that makes it) inside the actor's marks, a panic in any of them a failure. A
-    /// handler done at its first poll leaves the marks set, and hands them back (the
-    /// caller needs them set next, and would otherwise clear and set them again).
-    async fn receive_async(
-        &mut self,
-        message: A::Message,
-    ) -> (Result<A::Reply, Failure>, Option<Option<context::Outer>>) {
-        let marks = Marks {
-            origin: &self.ctx.actor_ref().meta().origin,
-            context: self.context,
-            kind: self.kind,
-            activity: self.tracker.activity(),
-        };
-        let (actor, ctx) = (&mut self.actor, &self.ctx);
-        // Made and polled once under one set of marks, with a no-op waker: a
-        // synchronous handler (every default `on_receive_async`) is then done, without
-        // the await scope's locks or a second set of marks.
-        let inside = Inside::enter(marks);
-        let made = catch_unwind(AssertUnwindSafe(|| actor.on_receive_async(message, ctx)));
-        let mut handler = match made {
-            Ok(handler) => std::pin::pin!(handler),
-            Err(payload) => return (Err(Failure::from_panic(payload)), Some(inside.keep())),
-        };
-        let first = catch_unwind(AssertUnwindSafe(|| {
-            let mut noop = std::task::Context::from_waker(std::task::Waker::noop());
-            handler.as_mut().poll(&mut noop)
-        }));
-        match first {
-            Ok(Poll::Ready(done)) => return (done, Some(inside.keep())),
-            Ok(Poll::Pending) => drop(inside),
-            Err(payload) => return (Err(Failure::from_panic(payload)), Some(inside.keep())),
-        }
-        // Suspended: polled again at once with the task's waker, in the await scope,
-        // so that what it awaits is published before the task yields.
-        let mut record = AwaitRecord::new(marks.activity);
-        let done = std::future::poll_fn(|cx| {
-            record.poll(|| {
-                let _inside = Inside::enter(marks);
-                match catch_unwind(AssertUnwindSafe(|| handler.as_mut().poll(cx))) {
-                    Ok(polled) => polled,
-                    Err(payload) => Poll::Ready(Err(Failure::from_panic(payload))),
+    /// [`handle`](Self::handle) for a backend that polls the actor as a task, for every
+    /// message of the actor's life: a told or asked message's handler is awaited, so
+    /// that while an async handler ([`Actor::on_receive_async`]) waits, the task yields
+    /// and holds no thread. The marks of "inside this actor" are set only while the
+    /// handler is polled (another task may run on the thread between two polls).
+    /// Everything else is `handle`. After [`BATCH`] messages in a row the task yields
+    /// to the executor once, so that a busy actor does not starve the other tasks of
+    /// its worker.
+    ///
+    /// One future for the actor's life, with each message's steps written inline: a
+    /// future made per message (an `async fn` called for each) would be copied whole
+    /// into this one at every message, which cost a quarter of a one-worker ring hop.
+    pub(crate) async fn serve<I: RecvAsync<Envelope<A>>>(&mut self, inbox: &mut I) {
+        let mut in_a_row = 0;
+        while let Some(envelope) = inbox.recv_async(self.last_awaited_from_outside()).await {
+            let flow = 'message: {
+                let (message, completer) = match envelope.0 {
+                    Msg::Tell(message) => (message, None),
+                    Msg::Ask(message, completer) => (message, Some(completer)),
+                    other => break 'message self.handle(Envelope(other)),
+                };
+                if self.phase != Phase::Running {
+                    break 'message ControlFlow::Break(());
                 }
-            })
-        })
-        .await;
-        (done, None)
+                if let Some(bound) = self.ctx.actor_ref().meta().bound() {
+                    bound.give_back();
+                }
+                self.awaited_from_outside = false;
+                let asked = completer.is_some();
+                self.tracker.begin(|| match asked {
+                    true => MessageKind::Ask,
+                    false => MessageKind::Tell,
+                });
+                // `on_receive_async` run to its end as a future, each of its polls (and
+                // the call that makes it) inside the actor's marks, a panic in any of them
+                // a failure. Made and polled once under one set of marks, with a no-op
+                // waker: a synchronous handler (every default `on_receive_async`) is then
+                // done, its marks still set for its result, as in `handle`.
+                let (result, kept) = 'receive: {
+                    let marks = Marks {
+                        origin: &self.ctx.actor_ref().meta().origin,
+                        context: self.context,
+                        kind: self.kind,
+                        activity: self.tracker.activity(),
+                    };
+                    let (actor, ctx) = (&mut self.actor, &self.ctx);
+                    let inside = Inside::enter(marks);
+                    let made =
+                        catch_unwind(AssertUnwindSafe(|| actor.on_receive_async(message, ctx)));
+                    let mut handler = match made {
+                        Ok(handler) => std::pin::pin!(handler),
+                        Err(payload) => {
+                            break 'receive (
+                                Err(Failure::from_panic(payload)),
+                                Some(inside.keep()),
+                            );
+                        }
+                    };
+                    let first = catch_unwind(AssertUnwindSafe(|| {
+                        let mut noop = std::task::Context::from_waker(std::task::Waker::noop());
+                        handler.as_mut().poll(&mut noop)
+                    }));
+                    match first {
+                        Ok(Poll::Ready(done)) => break 'receive (done, Some(inside.keep())),
+                        Ok(Poll::Pending) => drop(inside),
+                        Err(payload) => {
+                            break 'receive (
+                                Err(Failure::from_panic(payload)),
+                                Some(inside.keep()),
+                            );
+                        }
+                    }
+                    // Suspended: polled again at once with the task's waker, in the await
+                    // scope, so that what it awaits is published before the task yields.
+                    let mut record = AwaitRecord::new(marks.activity);
+                    let done = std::future::poll_fn(|cx| {
+                        record.poll(|| {
+                            let _inside = Inside::enter(marks);
+                            match catch_unwind(AssertUnwindSafe(|| handler.as_mut().poll(cx))) {
+                                Ok(polled) => polled,
+                                Err(payload) => Poll::Ready(Err(Failure::from_panic(payload))),
+                            }
+                        })
+                    })
+                    .await;
+                    (done, None)
+                };
+                match kept {
+                    Some(outer) => self.outer = outer,
+                    None => self.enter(),
+                }
+                let flow = self.guarded(|this| this.received(result, completer));
+                if flow.is_continue() {
+                    self.tracker.end();
+                }
+                self.leave();
+                if flow.is_break() {
+                    self.phase = Phase::Done;
+                }
+                flow
+            };
+            if flow.is_break() {
+                break;
+            }
+            in_a_row += 1;
+            if in_a_row == BATCH {
+                in_a_row = 0;
+                YieldNow(false).await;
+            }
+        }
     }
 
     /// Pykka's `_handle_failure`: log, unregister, mark dead.

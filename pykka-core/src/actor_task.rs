@@ -16,7 +16,7 @@ use crate::{Actor, ActorRef, Runtime};
 
 /// How many messages an actor handles in a row, in [`ActorTask::run`], before it lets
 /// the other tasks of its worker run.
-const BATCH: usize = 64;
+pub(crate) const BATCH: usize = 64;
 
 /// The receiving half of an inbox, received from by blocking the calling context (a
 /// thread, or a coroutine that parks through [`park`](crate::rt::park)).
@@ -108,20 +108,7 @@ pub(crate) async fn run_async<A: Actor, I: RecvAsync<Envelope<A>>>(
     mut actor_loop: ActorLoop<A>,
 ) {
     if actor_loop.start().is_continue() {
-        let mut in_a_row = 0;
-        while let Some(envelope) = inbox
-            .recv_async(actor_loop.last_awaited_from_outside())
-            .await
-        {
-            if actor_loop.handle_async(envelope).await.is_break() {
-                break;
-            }
-            in_a_row += 1;
-            if in_a_row == BATCH {
-                in_a_row = 0;
-                YieldNow(false).await;
-            }
-        }
+        actor_loop.serve(&mut inbox).await;
     }
     actor_loop.drop_queued(|| RecvAsync::next_queued(&mut inbox));
     drop(inbox);
@@ -137,7 +124,7 @@ impl<A: Actor, R: Runtime> fmt::Debug for ActorTask<A, R> {
 }
 
 /// Yields to the executor once.
-struct YieldNow(bool);
+pub(crate) struct YieldNow(pub(crate) bool);
 
 impl Future for YieldNow {
     type Output = ();
