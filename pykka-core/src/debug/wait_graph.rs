@@ -189,7 +189,7 @@ pub(crate) fn publish_and_check(
     record: Published,
     me: ActivityRef,
     target: Option<ActivityRef>,
-) -> Option<Vec<ActivityRef>> {
+) -> Option<Cycle> {
     let Some(target) = target else {
         write(slot, record);
         return None;
@@ -247,18 +247,28 @@ impl Slots for Table {
 /// Longest chain followed; a longer one is not reported (never a false positive).
 const MAX_HOPS: usize = 1024;
 
+/// A cycle of waits, as [`find_cycle`] read it.
+#[derive(Debug)]
+pub(crate) struct Cycle {
+    /// The actor the look started at, then every actor that waits in turn, the last
+    /// one waiting for the looker.
+    pub(crate) chain: Vec<ActivityRef>,
+    /// The actors whose full inboxes some waits of the chain wait on (room waits), as
+    /// read by the look: such a waiter gives way, so the cycle is no deadlock. Kept
+    /// from the look itself, not read again later: by then the waiter may have given
+    /// way already and ended its wait, which must not make the cycle look like one.
+    pub(crate) full: Vec<ActivityRef>,
+}
+
 /// The cycle that a wait of `me` for `start`'s reply would close: `[start, …]`, every
 /// actor that waits in turn, the last waiting for `me`; `None` if there is none (or it
 /// could not be confirmed).
-pub(crate) fn find_cycle(
-    slots: &impl Slots,
-    me: ActivityRef,
-    start: ActivityRef,
-) -> Option<Vec<ActivityRef>> {
+pub(crate) fn find_cycle(slots: &impl Slots, me: ActivityRef, start: ActivityRef) -> Option<Cycle> {
     if me.is_none() {
         return None;
     }
     let mut chain: Vec<(ActivityRef, u64)> = Vec::new();
+    let mut full = Vec::new();
     let mut node = start;
     loop {
         if node == me {
@@ -269,13 +279,15 @@ pub(crate) fn find_cycle(
         }
         let slot = slots.slot(node)?;
         let record = read(slot)?;
-        if !WaitKind::from_bits(record.kind).is_some_and(WaitKind::waits_for_actor)
-            || is_answered(slot, record.id)
-        {
+        let kind = WaitKind::from_bits(record.kind);
+        if !kind.is_some_and(WaitKind::waits_for_actor) || is_answered(slot, record.id) {
             return None;
         }
         chain.push((node, record.id));
         node = ActivityRef::from_bits(record.target);
+        if kind == Some(WaitKind::Room) {
+            full.push(node);
+        }
     }
     // The second pass: every wait still there, unchanged, and still unanswered (an
     // answer marked before a later wait of the chain was published shows here).
@@ -284,7 +296,10 @@ pub(crate) fn find_cycle(
             .slot(*n)
             .is_some_and(|s| s.wait.0.id.load(Ordering::SeqCst) == *id && !is_answered(s, *id))
     });
-    confirmed.then(|| chain.into_iter().map(|(n, _)| n).collect())
+    confirmed.then(|| Cycle {
+        chain: chain.into_iter().map(|(n, _)| n).collect(),
+        full,
+    })
 }
 
 /// The error for a cycle `me -> chain…`, naming every actor by its label.
@@ -314,7 +329,7 @@ pub(crate) fn check_before_send(
     let me = me();
     match find_cycle(&Table, me, target.activity) {
         // A sender waiting for room in the cycle gives way once the wait is published.
-        Some(chain) if !has_room_wait(&chain) => Err(deadlock(me, &chain)),
+        Some(cycle) if cycle.full.is_empty() => Err(deadlock(me, &cycle.chain)),
         _ => Ok(()),
     }
 }
@@ -328,31 +343,16 @@ pub(crate) fn closes_cycle(target: &Origin, me: impl FnOnce() -> ActivityRef) ->
     is_waiting(slot) && find_cycle(&Table, me(), target.activity).is_some()
 }
 
-/// The room waits of a chain: `(waiting actor, actor whose inbox is full)`.
-fn room_waits(chain: &[ActivityRef]) -> impl Iterator<Item = ActivityRef> + '_ {
-    chain.iter().filter_map(|&node| {
-        let record = read(activity::get(node)?)?;
-        (WaitKind::from_bits(record.kind) == Some(WaitKind::Room))
-            .then(|| ActivityRef::from_bits(record.target))
-    })
-}
-
-fn has_room_wait(chain: &[ActivityRef]) -> bool {
-    room_waits(chain).next().is_some()
-}
-
 /// Wakes the senders that wait for room in the full inboxes of a cycle, so that they
 /// see the cycle and send over the capacity (see `Bound::take`); whether there was any.
-fn nudge_room_waits(chain: &[ActivityRef]) -> bool {
-    let mut any = false;
-    for full in room_waits(chain) {
-        any = true;
+fn nudge_room_waits(cycle: &Cycle) -> bool {
+    for &full in &cycle.full {
         let origin = activity::get(full).and_then(|s| s.owner().as_ref().map(|o| o.origin.clone()));
         if let Some(bound) = origin.as_deref().and_then(|o| o.bound.as_ref()) {
             bound.nudge();
         }
     }
-    any
+    !cycle.full.is_empty()
 }
 
 /// A published wait; dropping it ends the wait's record.
@@ -429,15 +429,23 @@ pub(crate) fn publish(
         Waiting::Reply(_, Some(reply)) => reply.note_waiter(slot, id),
         _ => true,
     };
+    if !unanswered {
+        // Answered before it is published (between the waiter's last look and now):
+        // published as answered, so that no check counts it as an edge meanwhile (the
+        // answerer, say, asking this actor in its next message before this waiter
+        // wakes up and ends the wait). The mark comes first: whoever sees the record
+        // sees the mark.
+        mark_answered(slot, id);
+    }
     let closing = (unanswered && kind.waits_for_actor() && !target.is_none()).then_some(target);
     let cycle = publish_and_check(&Table, slot, record, me, closing);
     let guard = WaitGuard::Actor(slot, previous);
-    if let Some(chain) = cycle.filter(|_| !is_answered(slot, id)) {
+    if let Some(cycle) = cycle.filter(|_| !is_answered(slot, id)) {
         // A cycle through a full inbox is not a deadlock: its waiting sender gives way
         // (this wait then ends once it does), unless this wait is that sender's.
-        if kind == WaitKind::Room || !nudge_room_waits(&chain) {
+        if kind == WaitKind::Room || !nudge_room_waits(&cycle) {
             drop(guard);
-            return Err(deadlock(me, &chain));
+            return Err(deadlock(me, &cycle.chain));
         }
     }
     Ok(guard)
