@@ -87,13 +87,18 @@ impl Noted {
 
 /// Marks the wait `id` of `slot` answered: it stops counting as an edge of a cycle.
 ///
-/// A release store, not a sequentially consistent one: no store-load pair runs through
-/// the mark (the answerer loads nothing afterwards that a checker stores), so the
-/// order that matters is the answerer's own, mark before its later waits, which a
-/// checker that sees such a wait (acquire) then sees too. (On x86 this saves a locked
-/// instruction per answered ask.)
+/// The mark only moves forward (ids of one slot only grow): a late mark of an older
+/// wait must not unmark a newer one. That happens: a waiter that re-polls (an async
+/// handler driven by a spinning thread) can publish a newer wait of the same reply,
+/// answered already and so marked by the waiter itself, just before the answerer,
+/// which took the older wait's note, marks that one.
+///
+/// Release, not sequentially consistent: no store-load pair runs through the mark
+/// (the answerer loads nothing afterwards that a checker stores), so the order that
+/// matters is the answerer's own, mark before its later waits, which a checker that
+/// sees such a wait (acquire) then sees too.
 pub(crate) fn mark_answered(slot: &Activity, id: u64) {
-    slot.wait.0.answered.store(id, Ordering::Release);
+    slot.wait.0.answered.fetch_max(id, Ordering::Release);
 }
 
 fn is_answered(slot: &Activity, id: u64) -> bool {
@@ -526,6 +531,16 @@ mod tests {
         assert!(is_answered(a, 2) && !is_answered(a, 1));
         assert!(is_answered(b, 8));
         assert!(is_answered(c, 3));
+    }
+
+    #[test]
+    fn a_late_mark_of_an_older_wait_leaves_the_newer_one_answered() {
+        let a = slot();
+        // The waiter marks its newer wait (answered before it was published), then the
+        // answerer, which took the older wait's note, marks that one.
+        mark_answered(a, 5);
+        mark_answered(a, 4);
+        assert!(is_answered(a, 5));
     }
 }
 
