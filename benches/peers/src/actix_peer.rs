@@ -140,15 +140,8 @@ impl Peer for Actix {
     type Node = Addr<Node>;
 
     fn new() -> Self {
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            actix_rt::System::new().block_on(async move {
-                tx.send(actix_rt::Arbiter::current()).expect("main waits");
-                std::future::pending::<()>().await;
-            });
-        });
         Actix {
-            arbiter: rx.recv().expect("arbiter"),
+            arbiter: start_arbiter(),
             main: tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -200,4 +193,17 @@ impl Peer for Actix {
     async fn token(node: &Self::Node, n: u64) {
         node.do_send(Token(n));
     }
+}
+
+/// An arbiter (actix's single-threaded event loop) on a thread of its own, running for
+/// the rest of the process: where every actix actor of the benchmarks runs.
+pub(crate) fn start_arbiter() -> actix_rt::ArbiterHandle {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        actix_rt::System::new().block_on(async move {
+            tx.send(actix_rt::Arbiter::current()).expect("main waits");
+            std::future::pending::<()>().await;
+        });
+    });
+    rx.recv().expect("the arbiter starts")
 }

@@ -273,15 +273,8 @@ impl Handler<Token> for RingNode {
 
 impl Savina for Actix {
     fn new() -> Self {
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            actix_rt::System::new().block_on(async move {
-                tx.send(actix_rt::Arbiter::current()).expect("main waits");
-                std::future::pending::<()>().await;
-            });
-        });
         Actix {
-            arbiter: rx.recv().expect("the arbiter starts"),
+            arbiter: crate::actix_peer::start_arbiter(),
         }
     }
 
