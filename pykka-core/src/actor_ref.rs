@@ -19,6 +19,7 @@ use crate::error::{
 };
 use crate::reply::Completer;
 use crate::rt::context;
+use crate::rt::park::Parker;
 use crate::runtime::InboxSender;
 use crate::waiters::{WaitKey, deadline_after};
 use crate::watch::Death;
@@ -492,20 +493,26 @@ impl<A: Actor> ActorRef<A> {
     /// it stops before handling the message, with "… stopped before handling the
     /// message". It never waits forever because the actor died.
     pub fn ask_nonblocking(&self, message: A::Message) -> Reply<A::Reply> {
-        self.ask_with(message, Room::Wait(None), None)
+        self.ask_with(message, Room::Wait(None), None, None)
     }
 
+    /// `reserved`: the wait a blocking ask will publish, noted in the reply.
     fn ask_with(
         &self,
         message: A::Message,
         room: Room,
         timeout: Option<Duration>,
+        reserved: Option<debug::Reserved>,
     ) -> Reply<A::Reply> {
         let not_found = || AskError::Dead(self.cell.meta.dead(DeadKind::NotFound));
         if !self.is_alive() {
             return Reply::ready(Err(not_found()));
         }
-        let (reply, completer) = self.answer();
+        let (reply, completer) = Completer::pair_noted(
+            self.cell.meta.origin.clone(),
+            self.sent_from_outside(),
+            reserved,
+        );
         if let Err((Msg::Ask(_, completer), no)) = self.send(Msg::Ask(message, completer), room) {
             completer.complete(Err(match no {
                 NoRoom::TimedOut => AskError::Timeout(TimeoutError::new(
@@ -551,8 +558,12 @@ impl<A: Actor> ActorRef<A> {
         timeout: Option<Duration>,
     ) -> Result<A::Reply, AskError> {
         self.cell.meta.origin.refuse_wait()?;
-        self.ask_with(message, Room::Wait(deadline), timeout)
-            .take_within(deadline, timeout)
+        // One parker lookup for the whole ask, and its wait noted in the reply as it
+        // is made (no lock taken for that when the wait parks).
+        let parker = Parker::current();
+        let reserved = debug::reserve_wait(&parker);
+        self.ask_with(message, Room::Wait(deadline), timeout, reserved)
+            .take_noted(parker, reserved, deadline, timeout)
     }
 
     /// Enqueues a stop request with no reply (Pykka's `Actor.stop()` from inside).

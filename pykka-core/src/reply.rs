@@ -31,10 +31,11 @@ use std::time::{Duration, Instant};
 
 use crate::Failure;
 use crate::actor_ref::Origin;
+use crate::debug::Reserved;
 use crate::debug::Waiting;
 use crate::debug::wait_graph::{Activity, Answerable, Noted};
 use crate::error::{ActorDeadError, AskError, DeadKind, DeadlockError, SetError, TimeoutError};
-use crate::rt::park::{Waited, wait_until_hinted};
+use crate::rt::park::{Parker, Waited, wait_until_hinted_on};
 use crate::sync::{AtomicBool, Mutex, MutexGuard};
 use crate::waiters::{WaitKey, Waiters, deadline_after, time_left, wake_all};
 
@@ -394,8 +395,18 @@ impl<T: Send + 'static> Reply<T> {
         Reply::from_slot(Slot::Pending, None, false)
     }
 
-    fn for_actor(origin: Arc<Origin>, orphan: Orphan<T>, outside: bool) -> Self {
-        Reply::from_slot(Slot::Pending, Some((origin, orphan)), outside)
+    fn for_actor(
+        origin: Arc<Origin>,
+        orphan: Orphan<T>,
+        outside: bool,
+        reserved: Option<Reserved>,
+    ) -> Self {
+        Reply::from_parts(
+            Slot::Pending,
+            Some((origin, orphan)),
+            outside,
+            Noted::reserved(reserved),
+        )
     }
 
     /// A reply that is already completed with `result`.
@@ -415,6 +426,15 @@ impl<T: Send + 'static> Reply<T> {
     }
 
     fn from_slot(slot: Slot<T>, origin: Option<(Arc<Origin>, Orphan<T>)>, outside: bool) -> Self {
+        Reply::from_parts(slot, origin, outside, Noted::default())
+    }
+
+    fn from_parts(
+        slot: Slot<T>,
+        origin: Option<(Arc<Origin>, Orphan<T>)>,
+        outside: bool,
+        published: Noted,
+    ) -> Self {
         let done = AtomicBool::new(matches!(slot, Slot::Ready(_)));
         let hooked = AtomicBool::new(matches!(slot, Slot::Lazy(_)));
         Reply {
@@ -426,7 +446,7 @@ impl<T: Send + 'static> Reply<T> {
                     waiters: Waiters::default(),
                     forward: None,
                     notified: false,
-                    published: Noted::default(),
+                    published,
                 }),
                 origin,
                 outside,
@@ -592,16 +612,25 @@ impl<T: Send + 'static> Reply<T> {
                 ))));
             }
         }
-        self.wait_unchecked(extract, deadline)
+        self.wait_unchecked(extract, deadline, Parker::current(), None)
     }
 
+    /// Waits on the calling context's `parker`; `reserved`: the wait that this
+    /// reply noted when it was made (a blocking ask's).
     fn wait_unchecked(
         &self,
         extract: Extract<'_, T>,
         deadline: Option<Instant>,
+        parker: Parker,
+        reserved: Option<Reserved>,
     ) -> Option<Result<T, AskError>> {
         let mut key = WaitKey::default();
-        let waited = wait_until_hinted(
+        let what = match (self.origin(), reserved) {
+            (Some(origin), Some(reserved)) => Waiting::Noted(origin, &*self.shared, reserved),
+            (origin, _) => Waiting::Reply(origin, Some(&*self.shared)),
+        };
+        let waited = wait_until_hinted_on(
+            parker,
             |cx| match poll_slot(
                 &self.shared,
                 cx,
@@ -618,7 +647,7 @@ impl<T: Send + 'static> Reply<T> {
                     || self.shared.hooked.load(Ordering::Acquire)
             },
             deadline,
-            Waiting::Reply(self.origin(), Some(&*self.shared)),
+            what,
         );
         let out = match waited {
             Waited::Ready(out) => out,
@@ -648,7 +677,20 @@ impl<T: Send + 'static> Reply<T> {
         deadline: Option<Instant>,
         timeout: Option<Duration>,
     ) -> Result<T, AskError> {
-        self.wait_unchecked(&extract_take, deadline)
+        self.wait_unchecked(&extract_take, deadline, Parker::current(), None)
+            .unwrap_or_else(|| Err(self.timed_out(timeout)))
+    }
+
+    /// [`take_within`](Self::take_within) for a blocking ask: on the `parker` it
+    /// looked up, with the wait it reserved (see [`Reserved`]).
+    pub(crate) fn take_noted(
+        &self,
+        parker: Parker,
+        reserved: Option<Reserved>,
+        deadline: Option<Instant>,
+        timeout: Option<Duration>,
+    ) -> Result<T, AskError> {
+        self.wait_unchecked(&extract_take, deadline, parker, reserved)
             .unwrap_or_else(|| Err(self.timed_out(timeout)))
     }
 
@@ -761,7 +803,16 @@ impl<T: Send + 'static> Completer<T> {
     /// A reply and its completer; an unused completer fails the reply as "stopped before
     /// handling the message".
     pub(crate) fn pair(origin: Arc<Origin>, outside: bool) -> (Reply<T>, Completer<T>) {
-        Self::pair_with(
+        Self::pair_noted(origin, outside, None)
+    }
+
+    /// `pair` for a blocking ask, whose reply notes the asker's `reserved` wait.
+    pub(crate) fn pair_noted(
+        origin: Arc<Origin>,
+        outside: bool,
+        reserved: Option<Reserved>,
+    ) -> (Reply<T>, Completer<T>) {
+        Self::pair_parts(
             origin,
             |label| {
                 Err(AskError::Dead(ActorDeadError::new(
@@ -770,6 +821,7 @@ impl<T: Send + 'static> Completer<T> {
                 )))
             },
             outside,
+            reserved,
         )
     }
 
@@ -780,7 +832,16 @@ impl<T: Send + 'static> Completer<T> {
         orphan: Orphan<T>,
         outside: bool,
     ) -> (Reply<T>, Completer<T>) {
-        let reply = Reply::for_actor(origin, orphan, outside);
+        Self::pair_parts(origin, orphan, outside, None)
+    }
+
+    fn pair_parts(
+        origin: Arc<Origin>,
+        orphan: Orphan<T>,
+        outside: bool,
+        reserved: Option<Reserved>,
+    ) -> (Reply<T>, Completer<T>) {
+        let reply = Reply::for_actor(origin, orphan, outside, reserved);
         let completer = Completer {
             shared: Some(reply.shared.clone()),
         };

@@ -97,7 +97,7 @@ pub use snapshot::{ActorState, ActorStatus, MessageKind, Snapshot, ThreadStatus,
 
 pub(crate) use activity::{ActivityRef, claim};
 pub(crate) use snapshot::cycle_text;
-pub(crate) use wait_graph::{WaitGuard, Waiting};
+pub(crate) use wait_graph::{Reserved, WaitGuard, Waiting};
 
 use crate::Actor;
 use crate::actor_ref::Cell;
@@ -323,12 +323,28 @@ pub(crate) const UNCHECKED: bool = cfg!(pykka_waits_unchecked);
 /// Publishes the calling context's wait for `what` (called when the wait is about to
 /// park); refuses it if it would close an ask cycle.
 pub(crate) fn begin_wait(parker: &Parker, what: Waiting<'_>) -> Result<WaitGuard, DeadlockError> {
-    let me = current_actor(parker);
+    let me = match what {
+        Waiting::Noted(_, _, reserved) => reserved.actor(),
+        _ => current_actor(parker),
+    };
     #[cfg(pykka_waits_unpublished)]
     if !me.is_none() {
         return Ok(WaitGuard::Unpublished);
     }
     wait_graph::publish(me, what, parker.spins())
+}
+
+/// The wait id that a blocking ask of the calling actor will publish if it parks,
+/// taken before the message is sent so that its reply is made with the wait noted
+/// (see [`Reserved`]). `None` for plain threads and for contexts that spin before they
+/// park (thread actors: most of their waits never park, and a noted wait costs the
+/// answer a mark).
+pub(crate) fn reserve_wait(parker: &Parker) -> Option<Reserved> {
+    if UNPUBLISHED || UNCHECKED || parker.spins() {
+        return None;
+    }
+    let me = current_actor(parker);
+    activity::get(me).map(|slot| Reserved::take(slot, me))
 }
 
 /// Whether a wait of the calling context for `origin`'s answer would close an ask cycle,

@@ -35,6 +35,9 @@ pub(crate) enum Waiting<'a> {
     /// A reply, the actor that answers it if any, and the reply itself (to be told who
     /// waits, so that its answer can mark the wait answered).
     Reply(Option<&'a Origin>, Option<&'a dyn Answerable>),
+    /// The reply of a blocking ask, made with the wait it will publish already noted
+    /// (see [`Reserved`]).
+    Noted(&'a Origin, &'a dyn Answerable, Reserved),
     /// An [`Event`](crate::Event).
     Event,
     /// [`sleep`](crate::sleep).
@@ -62,6 +65,14 @@ pub(crate) struct Noted {
 }
 
 impl Noted {
+    /// The list of a reply made for a blocking ask: the asker's reserved wait.
+    pub(crate) fn reserved(reserved: Option<Reserved>) -> Noted {
+        Noted {
+            first: reserved.map(|r| (r.slot, r.id)),
+            rest: Vec::new(),
+        }
+    }
+
     /// Notes the wait `id` of `slot`: one entry per actor, whose latest wait replaces
     /// an ended one.
     pub(crate) fn note(&mut self, slot: &'static Activity, id: u64) {
@@ -83,6 +94,53 @@ impl Noted {
             mark_answered(slot, id);
         }
     }
+}
+
+/// A wait id taken in advance by an actor that is about to ask and then wait for the
+/// reply: the reply is made with the wait already noted (see [`Noted::reserved`]), so
+/// that the wait, when it parks, is published without telling the reply under its lock.
+///
+/// Used only if no other wait of the actor was published in between (a send that
+/// waited for room, say); otherwise the wait takes a new id and tells the reply as
+/// usual. A reserved id that is never published (the reply came before the wait
+/// parked) is harmless: the answer marks an id that no record carries, below every
+/// later one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Reserved {
+    /// The actor's slot and its reference: the wait needs not look them up again.
+    slot: &'static Activity,
+    me: ActivityRef,
+    id: u64,
+}
+
+impl Reserved {
+    /// Takes the next wait id of `slot`, the calling actor `me`'s own.
+    pub(crate) fn take(slot: &'static Activity, me: ActivityRef) -> Reserved {
+        Reserved {
+            slot,
+            me,
+            id: next_id(slot),
+        }
+    }
+
+    /// The actor that reserved the wait.
+    pub(crate) fn actor(self) -> ActivityRef {
+        self.me
+    }
+
+    /// The id, if it is still the last that `slot` took.
+    fn id_in(self, slot: &Activity) -> Option<u64> {
+        (std::ptr::eq(self.slot, slot) && slot.wait.0.last_id.load(Ordering::Relaxed) == self.id)
+            .then_some(self.id)
+    }
+}
+
+/// Takes the next wait id of `slot` (only its own actor publishes waits in it).
+fn next_id(slot: &Activity) -> u64 {
+    let last = &slot.wait.0.last_id;
+    let id = last.load(Ordering::Relaxed) + 1;
+    last.store(id, Ordering::Relaxed);
+    id
 }
 
 /// Marks the wait `id` of `slot` answered: it stops counting as an edge of a cycle.
@@ -136,7 +194,10 @@ fn kind_and_target(what: Waiting<'_>) -> (WaitKind, ActivityRef) {
         Waiting::Reply(Some(origin), _) if !origin.activity.is_none() => {
             (WaitKind::Actor, origin.activity)
         }
-        Waiting::Reply(..) => (WaitKind::Reply, ActivityRef::NONE),
+        Waiting::Noted(origin, ..) if !origin.activity.is_none() => {
+            (WaitKind::Actor, origin.activity)
+        }
+        Waiting::Reply(..) | Waiting::Noted(..) => (WaitKind::Reply, ActivityRef::NONE),
         Waiting::Event => (WaitKind::Event, ActivityRef::NONE),
         Waiting::Sleep => (WaitKind::Sleep, ActivityRef::NONE),
         Waiting::Await => (WaitKind::Await, ActivityRef::NONE),
@@ -408,13 +469,19 @@ pub(crate) fn publish(
     exact_time: bool,
 ) -> Result<WaitGuard, DeadlockError> {
     let (kind, target) = kind_and_target(what);
-    let Some(slot) = activity::get(me) else {
+    let slot = match what {
+        Waiting::Noted(_, _, reserved) => Some(reserved.slot),
+        _ => activity::get(me),
+    };
+    let Some(slot) = slot else {
         return Ok(publish_thread(kind, target));
     };
     let previous = read(slot).map(Box::new);
-    let w = &slot.wait.0;
-    let id = w.last_id.load(Ordering::Relaxed) + 1;
-    w.last_id.store(id, Ordering::Relaxed);
+    let reserved = match what {
+        Waiting::Noted(_, _, reserved) => reserved.id_in(slot),
+        _ => None,
+    };
+    let id = reserved.unwrap_or_else(|| next_id(slot));
     let since = if exact_time || super::records_times() {
         stamp(Instant::now())
     } else {
@@ -429,12 +496,14 @@ pub(crate) fn publish(
     // Told before the record is published: an answer that comes from now on marks
     // the wait answered (even before the record shows), and one that came already
     // means there is nothing to check.
+    // A reserved wait was noted when its reply was made.
     let unanswered = match what {
         _ if super::UNCHECKED => false,
-        Waiting::Reply(_, Some(reply)) => reply.note_waiter(slot, id),
+        _ if reserved.is_some() => true,
+        Waiting::Reply(_, Some(reply)) | Waiting::Noted(_, reply, _) => reply.note_waiter(slot, id),
         _ => true,
     };
-    if !unanswered {
+    if !unanswered && !super::UNCHECKED {
         // Answered before it is published (between the waiter's last look and now):
         // published as answered, so that no check counts it as an edge meanwhile (the
         // answerer, say, asking this actor in its next message before this waiter
@@ -531,6 +600,22 @@ mod tests {
         assert!(is_answered(a, 2) && !is_answered(a, 1));
         assert!(is_answered(b, 8));
         assert!(is_answered(c, 3));
+    }
+
+    #[test]
+    fn a_reserved_wait_is_used_only_if_no_other_wait_came_first() {
+        let a = slot();
+        let me = ActivityRef::from_bits(1 << 32);
+        let reserved = Reserved::take(a, me);
+        assert_eq!(reserved.id_in(a), Some(reserved.id));
+        // Another slot's wait never takes it.
+        assert_eq!(reserved.id_in(slot()), None);
+        // A wait published in between (a send that waited for room) took the next id:
+        // the reserved one is stale, and the reply's wait takes a new one.
+        let room = next_id(a);
+        assert!(room > reserved.id);
+        assert_eq!(reserved.id_in(a), None);
+        assert!(next_id(a) > room);
     }
 
     #[test]

@@ -220,7 +220,13 @@ pub fn wait_until<T>(
 ) -> Option<T> {
     // Untracked (an actor idle on its inbox is the hottest wait of all): no
     // publication, and an error type with no values.
-    match wait_loop(poll, || true, deadline, |_| Ok::<(), Infallible>(())) {
+    match wait_loop(
+        Parker::current(),
+        poll,
+        || true,
+        deadline,
+        |_| Ok::<(), Infallible>(()),
+    ) {
         Ok(out) => out,
         Err(never) => match never {},
     }
@@ -305,6 +311,17 @@ pub(crate) fn wait_until_hinted<T>(
     deadline: Option<Instant>,
     what: Waiting<'_>,
 ) -> Waited<T> {
+    wait_until_hinted_on(Parker::current(), poll, ready, deadline, what)
+}
+
+/// [`wait_until_hinted`] on the calling context's `parker`, already looked up.
+pub(crate) fn wait_until_hinted_on<T>(
+    parker: Parker,
+    poll: impl FnMut(&mut TaskContext<'_>) -> Poll<T>,
+    ready: impl Fn() -> bool,
+    deadline: Option<Instant>,
+    what: Waiting<'_>,
+) -> Waited<T> {
     // Ends the published wait when the wait ends, however it ends.
     let mut published: Option<debug::WaitGuard> = None;
     let before_park = |parker: &Parker| {
@@ -313,7 +330,7 @@ pub(crate) fn wait_until_hinted<T>(
         }
         Ok(())
     };
-    match wait_loop(poll, ready, deadline, before_park) {
+    match wait_loop(parker, poll, ready, deadline, before_park) {
         Ok(Some(v)) => Waited::Ready(v),
         Ok(None) => Waited::TimedOut,
         Err(deadlock) => Waited::Deadlock(deadlock),
@@ -323,12 +340,12 @@ pub(crate) fn wait_until_hinted<T>(
 /// The spin-yield-park loop: `None` when the deadline passed; `before_park` runs before
 /// every park and can end the wait with its error.
 fn wait_loop<T, E>(
+    parker: Parker,
     mut poll: impl FnMut(&mut TaskContext<'_>) -> Poll<T>,
     ready: impl Fn() -> bool,
     deadline: Option<Instant>,
     mut before_park: impl FnMut(&Parker) -> Result<(), E>,
 ) -> Result<Option<T>, E> {
-    let parker = Parker::current();
     let mut cx = TaskContext::from_waker(parker.waker());
     let mut spins = 0;
     if parker.0.spins {
