@@ -74,10 +74,13 @@
 //! in the waiter's own slot (a few stores) and, if it waits for an actor that is itself
 //! waiting, reads the chain; a blocking `ask` first loads one word of its target's slot.
 //! Plain threads and thread actors also stamp the time a wait started (they are about to
-//! park an OS thread, which costs far more). With [`record_times`]`(true)` every message
-//! is stamped and counted too (a clock read per message), and every wait of coroutine
-//! and task actors is stamped. An async handler suspended on one reply publishes the
-//! same record; its poll's scope is a word of the actor's slot, with no lock.
+//! park an OS thread, which costs far more). A blocking `ask` of a coroutine or task
+//! actor takes its wait's id before it sends, and its reply is made with that wait
+//! noted, so publishing the wait takes no lock of the reply. With
+//! [`record_times`]`(true)` every message is stamped and counted too (a clock read per
+//! message), and every wait of coroutine and task actors is stamped. An async handler
+//! suspended on one reply publishes the same record; its poll's scope is a word of the
+//! actor's slot, with no lock.
 //! `benches/README.md` has the measurements, and the build switches that leave the
 //! bookkeeping out so that anyone can repeat them.
 //!

@@ -747,4 +747,25 @@ mod loom_models {
             drop(reader);
         });
     }
+
+    /// A blocking ask's wait is noted in its reply before it is published (reserved),
+    /// so B can answer it, and mark it, before A publishes it; B then waits for A.
+    /// However the two interleave, neither reports a cycle: A's check drops a cycle
+    /// whose closing wait it finds answered (as `publish` does), and B finds A's wait
+    /// answered or not yet there.
+    #[test]
+    fn a_reserved_wait_answered_before_it_is_published_is_not_a_cycle() {
+        model(|| {
+            let slots = two();
+            let b = thread::spawn(move || {
+                mark_answered(slots.0, 1);
+                publish_and_check(slots, slots.1, waits_for(1, A), B, Some(A)).is_some()
+            });
+            let a = publish_and_check(slots, slots.0, waits_for(1, B), A, Some(B))
+                .filter(|_| !is_answered(slots.0, 1))
+                .is_some();
+            assert!(!a, "A saw a cycle through its answered wait");
+            assert!(!b.join().unwrap(), "B saw A's answered wait as a cycle");
+        });
+    }
 }
