@@ -371,7 +371,7 @@ impl<A: Actor> ActorLoop<A> {
                         Err(payload) => {
                             break 'receive (
                                 Err(Failure::from_panic(payload)),
-                                Some(inside.keep()),
+                                Marked::Kept(inside.keep()),
                             );
                         }
                     };
@@ -380,12 +380,14 @@ impl<A: Actor> ActorLoop<A> {
                         handler.as_mut().poll(&mut noop)
                     }));
                     match first {
-                        Ok(Poll::Ready(done)) => break 'receive (done, Some(inside.keep())),
+                        Ok(Poll::Ready(done)) => {
+                            break 'receive (done, Marked::Kept(inside.keep()));
+                        }
                         Ok(Poll::Pending) => drop(inside),
                         Err(payload) => {
                             break 'receive (
                                 Err(Failure::from_panic(payload)),
-                                Some(inside.keep()),
+                                Marked::Kept(inside.keep()),
                             );
                         }
                     }
@@ -402,11 +404,11 @@ impl<A: Actor> ActorLoop<A> {
                         })
                     })
                     .await;
-                    (done, None)
+                    (done, Marked::Cleared)
                 };
                 match kept {
-                    Some(outer) => self.outer = outer,
-                    None => self.enter(),
+                    Marked::Kept(outer) => self.outer = outer,
+                    Marked::Cleared => self.enter(),
                 }
                 let flow = self.guarded(|this| this.received(result, completer));
                 if flow.is_continue() {
@@ -581,6 +583,15 @@ fn unmark(origin: &Origin, outer: Option<context::Outer>) {
         context::leave(outer);
     }
     origin.running_in.store(0, Ordering::Release);
+}
+
+/// Whether an async handler's marks are still set when its result is handled.
+enum Marked {
+    /// Still set (the handler ended in its first poll, or panicked in it), with what
+    /// clearing them needs.
+    Kept(Option<context::Outer>),
+    /// Cleared by the handler's last poll (it was suspended): set them again.
+    Cleared,
 }
 
 /// The marks, set for one poll of an async handler (cleared even if it panics).
