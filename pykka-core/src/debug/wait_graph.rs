@@ -107,7 +107,7 @@ impl Noted {
 /// later one.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Reserved {
-    /// The actor's slot and its reference: the wait needs not look them up again.
+    /// The actor's slot and its reference: the wait need not look them up again.
     slot: &'static Activity,
     me: ActivityRef,
     id: u64,
