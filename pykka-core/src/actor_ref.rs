@@ -304,7 +304,20 @@ impl<A: Actor> ActorRef<A> {
     /// The reply to a message for this actor, and its completer (which fails it as
     /// "stopped before handling the message" if dropped unused).
     pub(crate) fn answer<T: Send + 'static>(&self) -> (Reply<T>, Completer<T>) {
-        Completer::pair(self.cell.meta.origin.clone(), self.sent_from_outside())
+        self.answer_noted(None)
+    }
+
+    /// [`answer`](Self::answer) for a blocking ask, whose reply notes the asker's
+    /// `reserved` wait.
+    fn answer_noted<T: Send + 'static>(
+        &self,
+        reserved: Option<debug::Reserved>,
+    ) -> (Reply<T>, Completer<T>) {
+        Completer::pair(
+            self.cell.meta.origin.clone(),
+            self.sent_from_outside(),
+            reserved,
+        )
     }
 
     /// [`answer`](Self::answer) with what an unused completer completes the reply with.
@@ -508,11 +521,7 @@ impl<A: Actor> ActorRef<A> {
         if !self.is_alive() {
             return Reply::ready(Err(not_found()));
         }
-        let (reply, completer) = Completer::pair_noted(
-            self.cell.meta.origin.clone(),
-            self.sent_from_outside(),
-            reserved,
-        );
+        let (reply, completer) = self.answer_noted(reserved);
         if let Err((Msg::Ask(_, completer), no)) = self.send(Msg::Ask(message, completer), room) {
             completer.complete(Err(match no {
                 NoRoom::TimedOut => AskError::Timeout(TimeoutError::new(

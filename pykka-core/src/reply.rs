@@ -677,8 +677,7 @@ impl<T: Send + 'static> Reply<T> {
         deadline: Option<Instant>,
         timeout: Option<Duration>,
     ) -> Result<T, AskError> {
-        self.wait_unchecked(&extract_take, deadline, Parker::current(), None)
-            .unwrap_or_else(|| Err(self.timed_out(timeout)))
+        self.take_noted(Parker::current(), None, deadline, timeout)
     }
 
     /// [`take_within`](Self::take_within) for a blocking ask: on the `parker` it
@@ -802,12 +801,8 @@ pub(crate) struct Completer<T: Send + 'static> {
 impl<T: Send + 'static> Completer<T> {
     /// A reply and its completer; an unused completer fails the reply as "stopped before
     /// handling the message".
-    pub(crate) fn pair(origin: Arc<Origin>, outside: bool) -> (Reply<T>, Completer<T>) {
-        Self::pair_noted(origin, outside, None)
-    }
-
-    /// `pair` for a blocking ask, whose reply notes the asker's `reserved` wait.
-    pub(crate) fn pair_noted(
+    /// `reserved`: the asker's wait, noted in the reply (a blocking ask's).
+    pub(crate) fn pair(
         origin: Arc<Origin>,
         outside: bool,
         reserved: Option<Reserved>,
