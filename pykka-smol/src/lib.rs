@@ -7,6 +7,7 @@
 mod inbox;
 mod places;
 mod pool;
+mod run_queue;
 
 use std::fmt;
 use std::future::Future;
@@ -249,6 +250,21 @@ impl SmolRuntime {
 }
 
 impl SmolRuntime {
+    /// Spawns an actor's task: on an owned pool's run queue, or as a task of a given
+    /// executor.
+    fn spawn_actor<F>(&self, task: F) -> io::Result<()>
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        match &self.inner.mode {
+            Mode::Owned(pool) => pool.spawn_actor(task),
+            Mode::External(executor) => {
+                executor.spawn(task).detach();
+                Ok(())
+            }
+        }
+    }
+
     fn is_shut_down(&self) -> bool {
         match &self.inner.mode {
             Mode::Owned(pool) => pool.is_shut_down(),
@@ -376,31 +392,23 @@ impl Runtime for SmolRuntime {
     }
 
     fn spawn<A: Actor>(&self, task: ActorTask<A, Self>) -> io::Result<()> {
-        let executor = self.executor()?;
         // An actor keeps its runtime (and the runtime's threads) alive.
         let keep_alive = self.clone();
-        executor
-            .spawn(async move {
-                task.run().await;
-                drop(keep_alive);
-            })
-            .detach();
-        Ok(())
+        self.spawn_actor(async move {
+            task.run().await;
+            drop(keep_alive);
+        })
     }
 
     fn spawn_erased(&self, task: AnyActorTask) -> io::Result<()> {
-        let executor = self.executor()?;
         if let Mode::Owned(pool) = &self.inner.mode {
             // So that a shutdown can end the actor (and fail its queued asks).
             pool.adopt(task.closer());
         }
         let keep_alive = self.clone();
-        executor
-            .spawn(async move {
-                task.run().await;
-                drop(keep_alive);
-            })
-            .detach();
-        Ok(())
+        self.spawn_actor(async move {
+            task.run().await;
+            drop(keep_alive);
+        })
     }
 }

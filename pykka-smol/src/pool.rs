@@ -28,11 +28,13 @@
 //! keep running the executor until no handler of the pool is blocked (`drained`), then
 //! leave; the last one out drops the executor and the tasks still on it.
 //!
-//! # One run queue
+//! # Run queues
 //!
-//! Workers take tasks one at a time from the executor's global queue (`tick`), not
-//! through `Executor::run`, whose per-thread local queues would strand the tasks
-//! queued on a worker while its handler blocks (see `Pool::drive`).
+//! Actors run from the pool's own run queue (see `run_queue`), other tasks
+//! (`spawn_future`) from the executor's. Workers take the executor's tasks one at a
+//! time from its global queue (`tick`), not through `Executor::run`, whose per-thread
+//! local queues would strand the tasks queued on a worker while its handler blocks (see
+//! `Pool::drive`).
 
 use std::cell::OnceCell;
 use std::io;
@@ -48,6 +50,7 @@ use pykka_core::rt::mailbox::MailboxCloser;
 use pykka_core::rt::park::{Park, Parker};
 
 use crate::places::{Lend, Places, ShutDown, TakeBack, Wakeup};
+use crate::run_queue::RunQueue;
 use smol::Executor;
 
 /// Settings of a pool (from the builder).
@@ -65,6 +68,8 @@ pub(crate) struct PoolConfig {
 pub(crate) struct Pool {
     config: PoolConfig,
     executor: Mutex<Option<Arc<Executor<'static>>>>,
+    /// The actors' tasks.
+    queue: Arc<RunQueue>,
     places: Places,
     retire_tx: Sender<()>,
     retire_rx: Receiver<()>,
@@ -129,6 +134,7 @@ impl Pool {
         let (retire_tx, retire_rx) = async_channel::unbounded();
         Arc::new(Pool {
             places: Places::new(config.workers, config.max_blocking),
+            queue: RunQueue::new(config.workers == 1),
             config,
             executor: Mutex::new(Some(Arc::new(Executor::new()))),
             retire_tx,
@@ -189,6 +195,16 @@ impl Pool {
         for closer in list {
             closer.close();
         }
+    }
+
+    /// Spawns an actor's task on the pool's run queue (starting the worker threads).
+    pub(crate) fn spawn_actor<F>(self: &Arc<Self>, task: F) -> io::Result<()>
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        self.executor()?;
+        self.queue.spawn(task);
+        Ok(())
     }
 
     /// The executor, with its worker threads started; an error once shut down.
@@ -256,6 +272,7 @@ impl Pool {
                 pool: self.clone(),
             })));
         });
+        self.queue.enter();
         loop {
             let executor = self
                 .executor
@@ -281,14 +298,17 @@ impl Pool {
             }
         }
         if self.places.exit() {
+            // No thread runs the actors' queue any more: drop what is left in it, as
+            // the last worker out dropped the executor's tasks.
+            self.queue.close();
             self.stopped.set();
         }
     }
 
-    /// Runs the executor's tasks on this thread until it should stop (see
-    /// [`until_retired`](Self::until_retired)).
+    /// Runs the actors' and the executor's tasks on this thread until it should stop
+    /// (see [`until_retired`](Self::until_retired)).
     ///
-    /// Each task is taken from the executor's global queue with `tick`, not through
+    /// Each executor task is taken from the executor's global queue with `tick`, not through
     /// `Executor::run`: `run` keeps a run queue local to each thread, filled in batches
     /// from the global one, which other threads only steal from when they have nothing
     /// else to run. A worker that then blocks in a handler would strand the tasks in its
@@ -300,12 +320,26 @@ impl Pool {
             loop {
                 for _ in 0..TICKS_BETWEEN_LOOKS {
                     executor.tick().await;
+                    // What the task woke into this worker's slot.
+                    self.queue.run_slot();
                 }
-                // Lets `until_retired` be polled while tasks keep coming.
+                // Lets `until_retired` and the actors be polled while tasks keep coming.
                 smol::future::yield_now().await;
             }
         };
-        smol::future::or(self.until_retired(), ticks).await
+        let actors = async {
+            loop {
+                for _ in 0..TICKS_BETWEEN_LOOKS {
+                    match self.queue.next().await {
+                        Some(task) => self.queue.run(task),
+                        // Closed: only when no thread is left, so not on this one.
+                        None => std::future::pending().await,
+                    }
+                }
+                smol::future::yield_now().await;
+            }
+        };
+        smol::future::or(self.until_retired(), smol::future::or(actors, ticks)).await
     }
 
     /// Resolves when this thread should stop running the executor: it took a retire
@@ -396,6 +430,7 @@ impl Pool {
             self.finish_drain();
         }
         if all_gone {
+            self.queue.close();
             self.stopped.set();
         }
     }
@@ -423,6 +458,9 @@ const HAND_OFF_AFTER: Duration = Duration::from_micros(30);
 
 impl Park for WorkerPark {
     fn park(&self, deadline: Option<Instant>) {
+        // What this handler woke last may be what it waits for: another thread is to
+        // run it.
+        self.pool.queue.flush_slot();
         // With other workers, what this task waits for (an actor's reply, usually)
         // often runs on one of them and answers within microseconds: look a little
         // before paying for a hand-off (two thread wake-ups). With one worker, nothing
