@@ -72,9 +72,8 @@ impl RunQueue {
         let home = if self.lifo { self.id() } else { 0 };
         let schedule = move |runnable: Runnable, info: ScheduleInfo| {
             if home != 0 && !info.woken_while_running && HOME.get() == home {
-                match SLOT.replace(Some(runnable)) {
-                    None => return,
-                    Some(older) => push(&tx, older),
+                if let Some(older) = SLOT.replace(Some(runnable)) {
+                    push(&tx, older);
                 }
             } else {
                 push(&tx, runnable);
