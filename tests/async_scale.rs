@@ -115,3 +115,10 @@ fn ten_thousand_awaiting_actors_hold_no_thread() {
     awaiting_actors_hold_no_thread(&pykka_smol::SmolRuntime::default());
     awaiting_actors_hold_no_thread(&pykka_tokio::TokioRuntime::default());
 }
+
+#[test]
+fn ten_thousand_awaiting_actors_hold_no_thread_on_one_worker() {
+    // A one-worker runtime runs its actors from its own run queue (the actor just
+    // woken first): awaiting still holds no thread.
+    awaiting_actors_hold_no_thread(&pykka_smol::SmolRuntime::builder().worker_threads(1).build());
+}

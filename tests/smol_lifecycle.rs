@@ -57,16 +57,23 @@ fn no_thread_starts_before_the_first_actor() {
 
 #[test]
 fn an_actor_keeps_its_runtime_alive_and_the_threads_end_after_both_are_gone() {
-    let rt = SmolRuntime::builder().worker_threads(2).build();
-    let stopped = rt.stopped();
-    let registry = ActorRegistry::new();
-    let echo = registry.start(&rt, Echo).unwrap();
-    drop(rt);
-    // The runtime value is gone, the actor is not: it still answers.
-    assert_eq!(echo.ask_timeout(7, WAIT).unwrap(), 7);
-    assert!(!stopped.is_set());
-    assert!(echo.stop_timeout(WAIT).unwrap());
-    assert!(stopped.wait_timeout(WAIT), "every worker thread exits");
+    // One worker runs its actors from the runtime's own run queue, two from the
+    // executor's: the same lifetime either way.
+    for workers in [1, 2] {
+        let rt = SmolRuntime::builder().worker_threads(workers).build();
+        let stopped = rt.stopped();
+        let registry = ActorRegistry::new();
+        let echo = registry.start(&rt, Echo).unwrap();
+        drop(rt);
+        // The runtime value is gone, the actor is not: it still answers.
+        assert_eq!(echo.ask_timeout(7, WAIT).unwrap(), 7);
+        assert!(!stopped.is_set());
+        assert!(echo.stop_timeout(WAIT).unwrap());
+        assert!(
+            stopped.wait_timeout(WAIT),
+            "{workers} workers: every worker thread exits"
+        );
+    }
 }
 
 #[test]

@@ -30,11 +30,12 @@
 //!
 //! # Run queues
 //!
-//! Actors run from the pool's own run queue (see `run_queue`), other tasks
-//! (`spawn_future`) from the executor's. Workers take the executor's tasks one at a
-//! time from its global queue (`tick`), not through `Executor::run`, whose per-thread
-//! local queues would strand the tasks queued on a worker while its handler blocks (see
-//! `Pool::drive`).
+//! In a pool of one worker, actors run from the pool's own run queue (see
+//! `run_queue`: the actor just woken runs next); other tasks (`spawn_future`), and
+//! every task of a pool of several workers, run from the executor's queue. Workers take
+//! the executor's tasks one at a time from its global queue (`tick`), not through
+//! `Executor::run`, whose per-thread local queues would strand the tasks queued on a
+//! worker while its handler blocks (see `Pool::drive`).
 
 use std::cell::OnceCell;
 use std::io;
@@ -68,8 +69,8 @@ pub(crate) struct PoolConfig {
 pub(crate) struct Pool {
     config: PoolConfig,
     executor: Mutex<Option<Arc<Executor<'static>>>>,
-    /// The actors' tasks.
-    queue: Arc<RunQueue>,
+    /// The actors' tasks, in a pool of one worker (else they are the executor's).
+    queue: Option<Arc<RunQueue>>,
     places: Places,
     retire_tx: Sender<()>,
     retire_rx: Receiver<()>,
@@ -134,7 +135,7 @@ impl Pool {
         let (retire_tx, retire_rx) = async_channel::unbounded();
         Arc::new(Pool {
             places: Places::new(config.workers, config.max_blocking),
-            queue: RunQueue::new(config.workers == 1),
+            queue: (config.workers == 1).then(RunQueue::new),
             config,
             executor: Mutex::new(Some(Arc::new(Executor::new()))),
             retire_tx,
@@ -197,13 +198,17 @@ impl Pool {
         }
     }
 
-    /// Spawns an actor's task on the pool's run queue (starting the worker threads).
+    /// Spawns an actor's task (starting the worker threads): on the pool's run queue
+    /// if it has one, else on the executor.
     pub(crate) fn spawn_actor<F>(self: &Arc<Self>, task: F) -> io::Result<()>
     where
         F: std::future::Future<Output = ()> + Send + 'static,
     {
-        self.executor()?;
-        self.queue.spawn(task);
+        let executor = self.executor()?;
+        match &self.queue {
+            Some(queue) => queue.spawn(task),
+            None => executor.spawn(task).detach(),
+        }
         Ok(())
     }
 
@@ -272,7 +277,9 @@ impl Pool {
                 pool: self.clone(),
             })));
         });
-        self.queue.enter();
+        if let Some(queue) = &self.queue {
+            queue.enter();
+        }
         loop {
             let executor = self
                 .executor
@@ -300,8 +307,14 @@ impl Pool {
         if self.places.exit() {
             // No thread runs the actors' queue any more: drop what is left in it, as
             // the last worker out dropped the executor's tasks.
-            self.queue.close();
+            self.close_queue();
             self.stopped.set();
+        }
+    }
+
+    fn close_queue(&self) {
+        if let Some(queue) = &self.queue {
+            queue.close();
         }
     }
 
@@ -320,18 +333,23 @@ impl Pool {
             loop {
                 for _ in 0..TICKS_BETWEEN_LOOKS {
                     executor.tick().await;
-                    // What the task woke into this worker's slot.
-                    self.queue.run_slot();
+                    if let Some(queue) = &self.queue {
+                        // What the task woke into this worker's slot.
+                        queue.run_slot();
+                    }
                 }
                 // Lets `until_retired` and the actors be polled while tasks keep coming.
                 smol::future::yield_now().await;
             }
         };
         let actors = async {
+            let Some(queue) = &self.queue else {
+                return std::future::pending().await;
+            };
             loop {
                 for _ in 0..TICKS_BETWEEN_LOOKS {
-                    match self.queue.next().await {
-                        Some(task) => self.queue.run(task),
+                    match queue.next().await {
+                        Some(task) => queue.run(task),
                         // Closed: only when no thread is left, so not on this one.
                         None => std::future::pending().await,
                     }
@@ -430,7 +448,7 @@ impl Pool {
             self.finish_drain();
         }
         if all_gone {
-            self.queue.close();
+            self.close_queue();
             self.stopped.set();
         }
     }
@@ -460,7 +478,9 @@ impl Park for WorkerPark {
     fn park(&self, deadline: Option<Instant>) {
         // What this handler woke last may be what it waits for: another thread is to
         // run it.
-        self.pool.queue.flush_slot();
+        if let Some(queue) = &self.pool.queue {
+            queue.flush_slot();
+        }
         // With other workers, what this task waits for (an actor's reply, usually)
         // often runs on one of them and answers within microseconds: look a little
         // before paying for a hand-off (two thread wake-ups). With one worker, nothing

@@ -1,9 +1,9 @@
 //! The run queue of a pool's actors: which actor task a worker runs next.
 //!
-//! Actor tasks of an owned runtime are not tasks of its executor: each one is an
-//! `async_task` whose schedule function is the pool's, so that a pool with **one
-//! worker** can run the actor that its running actor just woke *next*, from a slot of
-//! the worker's own (LIFO), instead of through a shared queue. An `ask` between two
+//! Actor tasks of an owned runtime with **one worker** are not tasks of its executor:
+//! each one is an `async_task` whose schedule function is the pool's, so that the
+//! worker can run the actor that its running actor just woke *next*, from a slot of its
+//! own (LIFO), instead of through a shared queue. An `ask` between two
 //! actors of such a pool then goes asker -> asked -> asker with no queue in between,
 //! which is how single-threaded actor runtimes (actix) pass messages.
 //!
@@ -13,7 +13,8 @@
 //! newer one pushed out of the slot, and a slot's task after [`LIFO_LIMIT`] runs in a
 //! row (so that two actors asking each other forever cannot starve the rest).
 //!
-//! Why only with one worker: a task in a worker's slot can be run by that worker only.
+//! Why only with one worker: a task in a worker's slot can be run by that worker only
+//! (a pool of several workers runs its actors on the executor).
 //! With several workers, a handler that woke an actor and then computes, or blocks
 //! outside pykka, would hold that actor back while another worker idles; with one
 //! worker nothing else could have run it meanwhile anyway. A worker about to block
@@ -36,26 +37,23 @@ use async_task::{Runnable, ScheduleInfo, WithInfo};
 pub(crate) const LIFO_LIMIT: usize = 32;
 
 thread_local! {
-    /// The run queue whose worker this thread is, when that pool keeps a slot (its
-    /// address; 0 for none).
+    /// The run queue whose worker this thread is (its address; 0 for none).
     static HOME: Cell<usize> = const { Cell::new(0) };
     /// The task this worker woke last, to run next.
     static SLOT: Cell<Option<Runnable>> = const { Cell::new(None) };
 }
 
-/// The shared queue of a pool's actor tasks, and whether its workers keep a slot.
+/// The shared queue of a pool's actor tasks (its workers' slots are thread-locals).
 #[derive(Debug)]
 pub(crate) struct RunQueue {
     tx: Sender<Runnable>,
     rx: Receiver<Runnable>,
-    lifo: bool,
 }
 
 impl RunQueue {
-    /// A queue whose workers keep a slot for the task they woke last if `lifo`.
-    pub(crate) fn new(lifo: bool) -> Arc<RunQueue> {
+    pub(crate) fn new() -> Arc<RunQueue> {
         let (tx, rx) = async_channel::unbounded();
-        Arc::new(RunQueue { tx, rx, lifo })
+        Arc::new(RunQueue { tx, rx })
     }
 
     fn id(self: &Arc<Self>) -> usize {
@@ -69,9 +67,9 @@ impl RunQueue {
         F: Future<Output = ()> + Send + 'static,
     {
         let tx = self.tx.clone();
-        let home = if self.lifo { self.id() } else { 0 };
+        let home = self.id();
         let schedule = move |runnable: Runnable, info: ScheduleInfo| {
-            if home != 0 && !info.woken_while_running && HOME.get() == home {
+            if !info.woken_while_running && HOME.get() == home {
                 if let Some(older) = SLOT.replace(Some(runnable)) {
                     push(&tx, older);
                 }
@@ -86,9 +84,7 @@ impl RunQueue {
 
     /// Makes the calling thread a worker of this queue (for its slot).
     pub(crate) fn enter(self: &Arc<Self>) {
-        if self.lifo {
-            HOME.set(self.id());
-        }
+        HOME.set(self.id());
     }
 
     /// The next task of the shared queue; `None` once the queue is closed.
@@ -157,9 +153,8 @@ mod tests {
     }
 
     #[test]
-    fn a_slotless_queue_runs_tasks_in_the_order_they_were_woken() {
-        let queue = RunQueue::new(false);
-        queue.enter();
+    fn tasks_woken_from_outside_run_in_the_order_they_were_woken() {
+        let queue = RunQueue::new();
         let log = Arc::new(Mutex::new(Vec::new()));
         for name in ["a", "b", "c"] {
             log_task(&queue, &log, name);
@@ -172,7 +167,7 @@ mod tests {
 
     #[test]
     fn a_worker_runs_the_task_it_woke_last_first() {
-        let queue = RunQueue::new(true);
+        let queue = RunQueue::new();
         let log = Arc::new(Mutex::new(Vec::new()));
         std::thread::scope(|s| {
             s.spawn(|| {
@@ -199,7 +194,7 @@ mod tests {
 
     #[test]
     fn a_task_woken_by_another_thread_goes_to_the_shared_queue() {
-        let queue = RunQueue::new(true);
+        let queue = RunQueue::new();
         let ran = Arc::new(Mutex::new(false));
         let r = ran.clone();
         // This thread never entered the queue.
@@ -213,7 +208,7 @@ mod tests {
     fn the_slot_runs_at_most_its_limit_in_a_row() {
         // A task that wakes itself through a copy of its waker held by the next one:
         // a chain of tasks each waking the next, longer than the limit.
-        let queue = RunQueue::new(true);
+        let queue = RunQueue::new();
         let count = Arc::new(Mutex::new(0usize));
         std::thread::scope(|s| {
             s.spawn(|| {
@@ -251,7 +246,7 @@ mod tests {
                 *self.0.lock().unwrap() = true;
             }
         }
-        let queue = RunQueue::new(false);
+        let queue = RunQueue::new();
         let dropped = Arc::new(Mutex::new(false));
         let flag = Flag(dropped.clone());
         queue.spawn(async move {
