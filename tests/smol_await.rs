@@ -131,3 +131,30 @@ fn a_task_awaits_an_actor_of_its_own_runtime() {
     assert!(echo.stop_timeout(WAIT).unwrap());
     assert_eq!(rt.thread_stats().total, 1);
 }
+
+/// Awaits a smol timer (async I/O of the reactor), then answers.
+struct Napper;
+
+impl Actor for Napper {
+    type Message = u32;
+    type Reply = u32;
+    async fn on_receive_async(&mut self, n: u32, _: &Context<Self>) -> Result<u32, Failure> {
+        pykka_smol::smol::Timer::after(Duration::from_millis(1)).await;
+        Ok(n)
+    }
+}
+
+/// An idle one-worker runtime drives the reactor on its worker thread, so that is where
+/// the timer wakes the actor: outside any task's run, the woken actor must go where
+/// the worker looks for work (it once went into the worker's slot for the actor woken
+/// last, which is only looked at after a run, and the ask hung).
+#[test]
+fn an_actor_awaiting_a_timer_on_one_worker_answers() {
+    let rt = SmolRuntime::builder().worker_threads(1).build();
+    let napper = Napper.start(&rt).unwrap();
+    for n in 0..50 {
+        let answer = napper.ask_timeout(n, Duration::from_secs(5));
+        assert_eq!(answer.ok(), Some(n), "ask {n}");
+    }
+    assert!(napper.stop_timeout(WAIT).unwrap());
+}

@@ -156,3 +156,58 @@ fn a_runtime_on_the_user_s_executor_runs_actors_where_the_user_drives_it() {
     done.set();
     driver.join().unwrap();
 }
+
+/// Awaits an event nobody sets; says when it is dropped.
+struct Stuck {
+    entered: Event,
+    never: Event,
+    dropped: Event,
+}
+
+impl Drop for Stuck {
+    fn drop(&mut self) {
+        self.dropped.set();
+    }
+}
+
+impl Actor for Stuck {
+    type Message = ();
+    type Reply = ();
+    async fn on_receive_async(&mut self, (): (), _: &Context<Self>) -> Result<(), Failure> {
+        self.entered.set();
+        self.never.wait_async().await;
+        Ok(())
+    }
+}
+
+#[test]
+fn shutdown_drops_an_actor_that_awaits_forever() {
+    // The executor drops its tasks, waiting or not, once no thread runs it; so must a
+    // one-worker runtime's own run queue.
+    for workers in [1, 2] {
+        let rt = SmolRuntime::builder().worker_threads(workers).build();
+        let (entered, dropped) = (Event::new(), Event::new());
+        let stuck = Stuck {
+            entered: entered.clone(),
+            never: Event::new(),
+            dropped: dropped.clone(),
+        }
+        .start(&rt)
+        .unwrap();
+        let reply = stuck.ask_nonblocking(());
+        assert!(entered.wait_timeout(WAIT));
+        rt.shutdown();
+        assert!(
+            rt.stopped().wait_timeout(WAIT),
+            "{workers} workers: threads exit"
+        );
+        assert!(
+            dropped.wait_timeout(Duration::from_secs(5)),
+            "{workers} workers: the awaiting actor is dropped"
+        );
+        assert!(
+            reply.get_timeout(WAIT).is_err(),
+            "{workers} workers: its ask fails"
+        );
+    }
+}

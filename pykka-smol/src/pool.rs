@@ -333,10 +333,6 @@ impl Pool {
             loop {
                 for _ in 0..TICKS_BETWEEN_LOOKS {
                     executor.tick().await;
-                    if let Some(queue) = &self.queue {
-                        // What the task woke into this worker's slot.
-                        queue.run_slot();
-                    }
                 }
                 // Lets `until_retired` and the actors be polled while tasks keep coming.
                 smol::future::yield_now().await;
@@ -347,9 +343,11 @@ impl Pool {
                 return std::future::pending().await;
             };
             loop {
-                for _ in 0..TICKS_BETWEEN_LOOKS {
+                let mut ran = 0;
+                while ran < TICKS_BETWEEN_LOOKS {
                     match queue.next().await {
-                        Some(task) => queue.run(task),
+                        // With the tasks it woke into the slot.
+                        Some(task) => ran += queue.run(task),
                         // Closed: only when no thread is left, so not on this one.
                         None => std::future::pending().await,
                     }
@@ -478,9 +476,7 @@ impl Park for WorkerPark {
     fn park(&self, deadline: Option<Instant>) {
         // What this handler woke last may be what it waits for: another thread is to
         // run it.
-        if let Some(queue) = &self.pool.queue {
-            queue.flush_slot();
-        }
+        let _out = self.pool.queue.as_ref().map(|queue| queue.step_out());
         // With other workers, what this task waits for (an actor's reply, usually)
         // often runs on one of them and answers within microseconds: look a little
         // before paying for a hand-off (two thread wake-ups). With one worker, nothing

@@ -8,29 +8,33 @@
 //! which is how single-threaded actor runtimes (actix) pass messages.
 //!
 //! Everything else goes through the pool's shared queue, which every thread of the
-//! pool takes from: tasks woken from outside a worker (another thread, another pool),
-//! a task that wakes itself while it runs (a yield: it goes to the back), the task a
-//! newer one pushed out of the slot, and a slot's task after [`LIFO_LIMIT`] runs in a
-//! row (so that two actors asking each other forever cannot starve the rest).
+//! pool takes from: tasks woken from outside a run (another thread, another pool, or
+//! this worker's own reactor turn while it idles in `block_on`), a task that wakes
+//! itself while it runs (a yield: it goes to the back), the task a newer one pushed
+//! out of the slot, and a slot's task after [`LIFO_LIMIT`] runs in a row (so that two
+//! actors asking each other forever cannot starve the rest).
 //!
-//! Why only with one worker: a task in a worker's slot can be run by that worker only
-//! (a pool of several workers runs its actors on the executor).
+//! Why only with one worker: a task in a worker's slot can be run by that worker only.
 //! With several workers, a handler that woke an actor and then computes, or blocks
 //! outside pykka, would hold that actor back while another worker idles; with one
-//! worker nothing else could have run it meanwhile anyway. A worker about to block
-//! through pykka (its place lent to another thread) first moves its slot's task to the
-//! shared queue ([`RunQueue::flush_slot`]), so the thread that takes its place runs it.
+//! worker nothing else could have run it meanwhile anyway (a pool of several workers
+//! runs its actors on the executor). A worker about to block through pykka (its place
+//! lent to another thread) first moves its slot's task to the shared queue
+//! ([`RunQueue::step_out`]), so the thread that takes its place runs it. A handler
+//! that blocks some other way (a nested `smol::block_on`, a lock) keeps the slot's
+//! task until it returns, as it keeps the worker.
 //!
-//! When the pool is gone (its last thread left), the queue is closed: queued tasks are
-//! dropped, as an executor drops its tasks, and a later wake-up drops its task instead
+//! When no thread will run the queue again (the pool's last thread left), the queue is
+//! closed: as an executor that is dropped, it cancels every task it still has, queued
+//! or waiting (their futures are dropped), and a later wake-up drops its task instead
 //! of queueing it.
 
 use std::cell::Cell;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use async_channel::{Receiver, Sender};
-use async_task::{Runnable, ScheduleInfo, WithInfo};
+use async_task::{Runnable, ScheduleInfo, Task, WithInfo};
 
 /// How many tasks a worker runs from its slot in a row before the slot's task goes to
 /// the back of the shared queue.
@@ -39,25 +43,48 @@ pub(crate) const LIFO_LIMIT: usize = 32;
 thread_local! {
     /// The run queue whose worker this thread is (its address; 0 for none).
     static HOME: Cell<usize> = const { Cell::new(0) };
+    /// Whether this worker is inside [`RunQueue::run`]: only then does a wake-up on
+    /// it go to its slot, which the run empties before it returns.
+    static RUNNING: Cell<bool> = const { Cell::new(false) };
     /// The task this worker woke last, to run next.
     static SLOT: Cell<Option<Runnable>> = const { Cell::new(None) };
 }
 
-/// The shared queue of a pool's actor tasks (its workers' slots are thread-locals).
+/// The shared queue of a pool's actor tasks (its workers' slots are thread-locals),
+/// and the tasks it has, to cancel them when it closes.
 #[derive(Debug)]
 pub(crate) struct RunQueue {
     tx: Sender<Runnable>,
     rx: Receiver<Runnable>,
+    /// The handle of every task, to cancel the live ones at the close.
+    tasks: Mutex<Tasks>,
+}
+
+/// Task handles, pruned of finished tasks whenever the list doubles (so it stays
+/// within twice the live tasks; a handle costs no poll, unlike a guard in each task).
+#[derive(Debug, Default)]
+struct Tasks {
+    list: Vec<Task<()>>,
+    prune_at: usize,
 }
 
 impl RunQueue {
     pub(crate) fn new() -> Arc<RunQueue> {
         let (tx, rx) = async_channel::unbounded();
-        Arc::new(RunQueue { tx, rx })
+        Arc::new(RunQueue {
+            tx,
+            rx,
+            tasks: Mutex::default(),
+        })
     }
 
     fn id(self: &Arc<Self>) -> usize {
         Arc::as_ptr(self) as usize
+    }
+
+    fn tasks(&self) -> MutexGuard<'_, Tasks> {
+        // Nothing panics under this lock.
+        self.tasks.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Spawns `future` as a task of this queue, scheduled at once; it runs until it
@@ -69,7 +96,7 @@ impl RunQueue {
         let tx = self.tx.clone();
         let home = self.id();
         let schedule = move |runnable: Runnable, info: ScheduleInfo| {
-            if !info.woken_while_running && HOME.get() == home {
+            if !info.woken_while_running && RUNNING.get() && HOME.get() == home {
                 if let Some(older) = SLOT.replace(Some(runnable)) {
                     push(&tx, older);
                 }
@@ -78,7 +105,13 @@ impl RunQueue {
             }
         };
         let (runnable, task) = async_task::spawn(future, WithInfo(schedule));
-        task.detach();
+        let mut tasks = self.tasks();
+        if tasks.list.len() >= tasks.prune_at {
+            tasks.list.retain(|task| !task.is_finished());
+            tasks.prune_at = (2 * tasks.list.len()).max(64);
+        }
+        tasks.list.push(task);
+        drop(tasks);
         runnable.schedule();
     }
 
@@ -94,43 +127,84 @@ impl RunQueue {
 
     /// Runs `runnable`, then the tasks it (and they) woke into this worker's slot, at
     /// most [`LIFO_LIMIT`] of them; a slot's task left after that goes to the back of
-    /// the shared queue. The slot is empty when this returns.
-    pub(crate) fn run(&self, runnable: Runnable) {
+    /// the shared queue. The slot is empty when this returns (or unwinds). Returns how
+    /// many tasks ran.
+    pub(crate) fn run(&self, runnable: Runnable) -> usize {
+        let _running = Running::enter(self);
         runnable.run();
-        for _ in 0..LIFO_LIMIT {
-            match SLOT.take() {
-                Some(next) => {
-                    next.run();
-                }
-                None => return,
-            }
+        let mut ran = 1;
+        while ran <= LIFO_LIMIT {
+            let Some(next) = SLOT.take() else {
+                break;
+            };
+            next.run();
+            ran += 1;
         }
+        ran
+    }
+
+    /// Before the calling worker blocks inside a run (its place lent to another
+    /// thread): moves its slot's task to the shared queue, for that thread, and sends
+    /// wake-ups there until the returned guard is dropped.
+    pub(crate) fn step_out(&self) -> SteppedOut {
+        let was_running = RUNNING.replace(false);
         self.flush_slot();
+        SteppedOut { was_running }
     }
 
-    /// Runs the tasks that code outside this queue's tasks (an executor task) woke into
-    /// this worker's slot.
-    pub(crate) fn run_slot(&self) {
-        if let Some(next) = SLOT.take() {
-            self.run(next);
-        }
-    }
-
-    /// Moves the calling worker's slot task to the shared queue: the worker is about to
-    /// block, and another thread is to run it.
-    pub(crate) fn flush_slot(&self) {
+    fn flush_slot(&self) {
         if let Some(task) = SLOT.take() {
             push(&self.tx, task);
         }
     }
 
-    /// Closes the queue and drops the tasks queued in it; later wake-ups drop their
-    /// task. For when no thread will run the queue again.
+    /// Closes the queue and cancels every task it has, queued or waiting (their
+    /// futures are dropped); a task woken later is dropped instead of queued. For when
+    /// no thread will run the queue again.
     pub(crate) fn close(&self) {
         self.rx.close();
         while let Ok(task) = self.rx.try_recv() {
             drop(task);
         }
+        // Outside the lock: a future's drop may spawn (and be refused).
+        let tasks = std::mem::take(&mut self.tasks().list);
+        // Dropping a handle cancels its task: a waiting one is scheduled once more, so
+        // that its future is dropped, which the closed queue does at once.
+        drop(tasks);
+    }
+}
+
+/// The span of [`RunQueue::run`] on its worker: wake-ups go to the slot; whatever is
+/// left in it at the end (or in an unwind) goes to the shared queue.
+struct Running<'a> {
+    queue: &'a RunQueue,
+    was_running: bool,
+}
+
+impl<'a> Running<'a> {
+    fn enter(queue: &'a RunQueue) -> Self {
+        Running {
+            queue,
+            was_running: RUNNING.replace(true),
+        }
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        RUNNING.set(self.was_running);
+        self.queue.flush_slot();
+    }
+}
+
+/// See [`RunQueue::step_out`].
+pub(crate) struct SteppedOut {
+    was_running: bool,
+}
+
+impl Drop for SteppedOut {
+    fn drop(&mut self) {
+        RUNNING.set(self.was_running);
     }
 }
 
@@ -145,126 +219,179 @@ fn push(tx: &Sender<Runnable>, task: Runnable) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Mutex;
 
-    fn log_task(queue: &Arc<RunQueue>, log: &Arc<Mutex<Vec<&'static str>>>, name: &'static str) {
+    type Log = Arc<Mutex<Vec<&'static str>>>;
+
+    fn log_task(queue: &Arc<RunQueue>, log: &Log, name: &'static str) {
         let log = log.clone();
         queue.spawn(async move { log.lock().unwrap().push(name) });
     }
 
-    #[test]
-    fn tasks_woken_from_outside_run_in_the_order_they_were_woken() {
-        let queue = RunQueue::new();
-        let log = Arc::new(Mutex::new(Vec::new()));
-        for name in ["a", "b", "c"] {
-            log_task(&queue, &log, name);
-        }
+    /// Runs the shared queue's tasks until it is empty.
+    fn run_all(queue: &RunQueue) {
         while let Ok(task) = queue.rx.try_recv() {
             queue.run(task);
         }
+    }
+
+    /// Runs `f` on a thread that is a worker of `queue`.
+    fn on_worker(queue: &Arc<RunQueue>, f: impl FnOnce() + Send) {
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                queue.enter();
+                f();
+            });
+        });
+    }
+
+    #[test]
+    fn tasks_woken_outside_a_run_go_to_the_shared_queue_in_order() {
+        let queue = RunQueue::new();
+        let log = Log::default();
+        // Even on the queue's own worker: a wake-up outside a run (its reactor turn
+        // while it idles) must reach the queue the worker waits on.
+        on_worker(&queue, || {
+            for name in ["a", "b", "c"] {
+                log_task(&queue, &log, name);
+            }
+            assert_eq!(queue.rx.len(), 3);
+            run_all(&queue);
+        });
         assert_eq!(*log.lock().unwrap(), ["a", "b", "c"]);
     }
 
     #[test]
     fn a_worker_runs_the_task_it_woke_last_first() {
         let queue = RunQueue::new();
-        let log = Arc::new(Mutex::new(Vec::new()));
-        std::thread::scope(|s| {
-            s.spawn(|| {
-                queue.enter();
-                let (q, l) = (queue.clone(), log.clone());
-                // A task that, while it runs, wakes two more: the last one woken runs
-                // right after it, the other goes to the shared queue.
-                queue.spawn(async move {
-                    l.lock().unwrap().push("first");
-                    log_task(&q, &l, "pushed out");
-                    log_task(&q, &l, "woken last");
-                });
-                // Spawned from the worker: in the slot, not the shared queue.
-                assert!(queue.rx.is_empty());
-                queue.run_slot();
-                assert!(SLOT.take().is_none(), "the slot is empty after a run");
-                while let Ok(task) = queue.rx.try_recv() {
-                    queue.run(task);
-                }
+        let log = Log::default();
+        on_worker(&queue, || {
+            let (q, l) = (queue.clone(), log.clone());
+            // A task that, while it runs, wakes two more: the last one woken runs
+            // right after it, the other goes to the shared queue.
+            queue.spawn(async move {
+                l.lock().unwrap().push("first");
+                log_task(&q, &l, "pushed out");
+                log_task(&q, &l, "woken last");
             });
+            let first = queue.rx.try_recv().unwrap();
+            assert_eq!(
+                queue.run(first),
+                2,
+                "the first task and the one in the slot"
+            );
+            assert!(SLOT.take().is_none(), "the slot is empty after a run");
+            assert_eq!(queue.rx.len(), 1);
+            run_all(&queue);
         });
         assert_eq!(*log.lock().unwrap(), ["first", "woken last", "pushed out"]);
     }
 
     #[test]
-    fn a_task_woken_by_another_thread_goes_to_the_shared_queue() {
+    fn a_worker_that_steps_out_hands_its_slot_to_the_shared_queue() {
         let queue = RunQueue::new();
-        let ran = Arc::new(Mutex::new(false));
-        let r = ran.clone();
-        // This thread never entered the queue.
-        queue.spawn(async move { *r.lock().unwrap() = true });
-        let task = queue.rx.try_recv().expect("queued on the shared queue");
-        queue.run(task);
-        assert!(*ran.lock().unwrap());
+        let log = Log::default();
+        on_worker(&queue, || {
+            let (q, l) = (queue.clone(), log.clone());
+            queue.spawn(async move {
+                log_task(&q, &l, "in the slot");
+                // About to block: the slot's task must be runnable by another thread.
+                let out = q.step_out();
+                assert_eq!(q.rx.len(), 1);
+                log_task(&q, &l, "woken while out");
+                assert_eq!(q.rx.len(), 2, "woken while stepped out: the shared queue");
+                drop(out);
+                log_task(&q, &l, "back in the slot");
+                assert_eq!(q.rx.len(), 2);
+            });
+            let first = queue.rx.try_recv().unwrap();
+            assert_eq!(queue.run(first), 2);
+            run_all(&queue);
+        });
+        assert_eq!(
+            *log.lock().unwrap(),
+            ["back in the slot", "in the slot", "woken while out"]
+        );
     }
 
     #[test]
     fn the_slot_runs_at_most_its_limit_in_a_row() {
-        // A task that wakes itself through a copy of its waker held by the next one:
-        // a chain of tasks each waking the next, longer than the limit.
-        let queue = RunQueue::new();
-        let count = Arc::new(Mutex::new(0usize));
-        std::thread::scope(|s| {
-            s.spawn(|| {
-                queue.enter();
-                fn chain(q: Arc<RunQueue>, count: Arc<Mutex<usize>>, left: usize) {
-                    let q2 = q.clone();
-                    q.spawn(async move {
-                        *count.lock().unwrap() += 1;
-                        if left > 0 {
-                            chain(q2, count, left - 1);
-                        }
-                    });
-                }
-                chain(queue.clone(), count.clone(), 2 * LIFO_LIMIT);
-                queue.run_slot();
-                assert_eq!(*count.lock().unwrap(), LIFO_LIMIT + 1);
-                assert_eq!(
-                    queue.rx.len(),
-                    1,
-                    "the rest of the chain waits in the shared queue"
-                );
-                while let Ok(task) = queue.rx.try_recv() {
-                    queue.run(task);
+        // A chain of tasks, each waking the next as it runs, longer than the limit.
+        fn chain(q: Arc<RunQueue>, count: Arc<Mutex<usize>>, left: usize) {
+            let q2 = q.clone();
+            q.spawn(async move {
+                *count.lock().unwrap() += 1;
+                if left > 0 {
+                    chain(q2, count, left - 1);
                 }
             });
+        }
+        let queue = RunQueue::new();
+        let count = Arc::new(Mutex::new(0usize));
+        on_worker(&queue, || {
+            chain(queue.clone(), count.clone(), 2 * LIFO_LIMIT);
+            let first = queue.rx.try_recv().unwrap();
+            assert_eq!(queue.run(first), LIFO_LIMIT + 1);
+            assert_eq!(*count.lock().unwrap(), LIFO_LIMIT + 1);
+            assert_eq!(
+                queue.rx.len(),
+                1,
+                "the rest of the chain waits in the shared queue"
+            );
+            run_all(&queue);
         });
         assert_eq!(*count.lock().unwrap(), 2 * LIFO_LIMIT + 1);
     }
 
-    #[test]
-    fn a_closed_queue_drops_its_tasks_and_later_wakeups() {
-        struct Flag(Arc<Mutex<bool>>);
-        impl Drop for Flag {
-            fn drop(&mut self) {
-                *self.0.lock().unwrap() = true;
-            }
+    struct Flag(Arc<Mutex<bool>>);
+
+    impl Drop for Flag {
+        fn drop(&mut self) {
+            *self.0.lock().unwrap() = true;
         }
+    }
+
+    #[test]
+    fn a_closed_queue_cancels_its_queued_and_waiting_tasks_and_later_ones() {
         let queue = RunQueue::new();
-        let dropped = Arc::new(Mutex::new(false));
-        let flag = Flag(dropped.clone());
+        let [queued, waiting, later]: [Arc<Mutex<bool>>; 3] = Default::default();
+        let flag = Flag(waiting.clone());
+        queue.spawn(async move {
+            let _flag = flag;
+            std::future::pending::<()>().await;
+        });
+        run_all(&queue); // now waiting, woken by nothing
+        let flag = Flag(queued.clone());
         queue.spawn(async move {
             let _flag = flag;
         });
         queue.close();
         assert!(
-            *dropped.lock().unwrap(),
+            *queued.lock().unwrap(),
             "the queued task's future is dropped"
         );
-        let after = Arc::new(Mutex::new(false));
-        let flag = Flag(after.clone());
+        assert!(
+            *waiting.lock().unwrap(),
+            "the waiting task's future is dropped"
+        );
+        assert!(queue.tasks().list.is_empty());
+        let flag = Flag(later.clone());
         queue.spawn(async move {
             let _flag = flag;
         });
         assert!(
-            *after.lock().unwrap(),
+            *later.lock().unwrap(),
             "a task scheduled after the close is dropped"
         );
+    }
+
+    #[test]
+    fn finished_tasks_handles_are_pruned() {
+        let queue = RunQueue::new();
+        for _ in 0..1000 {
+            queue.spawn(async {});
+            run_all(&queue);
+        }
+        let tasks = queue.tasks();
+        assert!(tasks.list.len() <= 64, "{} handles kept", tasks.list.len());
     }
 }
