@@ -27,7 +27,7 @@
 //! When no thread will run the queue again (the pool's last thread left), the queue is
 //! closed: as an executor that is dropped, it cancels every task it still has, queued
 //! or waiting (their futures are dropped), and a later wake-up drops its task instead
-//! of queueing it.
+//! of queueing it (on the thread that wakes it: a timer's, say).
 
 use std::cell::Cell;
 use std::future::Future;
@@ -60,8 +60,9 @@ pub(crate) struct RunQueue {
     tasks: Mutex<Tasks>,
 }
 
-/// Task handles, pruned of finished tasks whenever the list doubles (so it stays
-/// within twice the live tasks; a handle costs no poll, unlike a guard in each task).
+/// Task handles, pruned of finished tasks whenever the list doubles: it stays within
+/// about twice the most tasks alive at once, and a finished task's memory waits for
+/// the next prune. A handle costs no poll, unlike a guard in each task.
 #[derive(Debug, Default)]
 struct Tasks {
     list: Vec<Task<()>>,
@@ -148,7 +149,10 @@ impl RunQueue {
     /// wake-ups there until the returned guard is dropped.
     pub(crate) fn step_out(&self) -> SteppedOut {
         let was_running = RUNNING.replace(false);
-        self.flush_slot();
+        if was_running {
+            // (Outside a run the slot is empty, and not touched.)
+            self.flush_slot();
+        }
         SteppedOut { was_running }
     }
 
@@ -162,15 +166,27 @@ impl RunQueue {
     /// futures are dropped); a task woken later is dropped instead of queued. For when
     /// no thread will run the queue again.
     pub(crate) fn close(&self) {
+        // In rounds, with the queue still open: a future's drop may wake other tasks
+        // (an actor's drop fails the asks it held), which then queue up to be dropped
+        // in the next round instead of inside that drop, one stack frame deeper per
+        // task of a chain.
+        loop {
+            while let Ok(task) = self.rx.try_recv() {
+                drop(task);
+            }
+            // Taken out of the lock first: dropping a handle may drop a future.
+            let tasks = std::mem::take(&mut self.tasks().list);
+            if tasks.is_empty() && self.rx.is_empty() {
+                break;
+            }
+            // Dropping a handle cancels its task: a waiting one is scheduled once
+            // more, into the queue, for the next round to drop its future.
+            drop(tasks);
+        }
         self.rx.close();
         while let Ok(task) = self.rx.try_recv() {
             drop(task);
         }
-        // Outside the lock: a future's drop may spawn (and be refused).
-        let tasks = std::mem::take(&mut self.tasks().list);
-        // Dropping a handle cancels its task: a waiting one is scheduled once more, so
-        // that its future is dropped, which the closed queue does at once.
-        drop(tasks);
     }
 }
 
@@ -382,6 +398,58 @@ mod tests {
             *later.lock().unwrap(),
             "a task scheduled after the close is dropped"
         );
+    }
+
+    #[test]
+    fn closing_cancels_a_long_chain_without_recursing() {
+        // Each task, when its future is dropped, wakes the next one (as an actor's
+        // drop fails the asks it held, waking their askers): the close must drop
+        // them one after another, not each inside the previous one's drop.
+        const N: usize = 50_000;
+        struct WakeNext {
+            wakers: Arc<Mutex<Vec<Option<std::task::Waker>>>>,
+            next: usize,
+        }
+        impl Drop for WakeNext {
+            fn drop(&mut self) {
+                let waker = self
+                    .wakers
+                    .lock()
+                    .unwrap()
+                    .get_mut(self.next)
+                    .and_then(Option::take);
+                if let Some(waker) = waker {
+                    waker.wake();
+                }
+            }
+        }
+        let queue = RunQueue::new();
+        let wakers = Arc::new(Mutex::new(vec![None; N]));
+        let dropped = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        for i in 0..N {
+            let (wakers, dropped) = (wakers.clone(), dropped.clone());
+            queue.spawn(async move {
+                let _next = WakeNext {
+                    wakers: wakers.clone(),
+                    next: i + 1,
+                };
+                struct Count(Arc<std::sync::atomic::AtomicUsize>);
+                impl Drop for Count {
+                    fn drop(&mut self) {
+                        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
+                let _count = Count(dropped);
+                std::future::poll_fn(|cx| {
+                    wakers.lock().unwrap()[i] = Some(cx.waker().clone());
+                    std::task::Poll::<()>::Pending
+                })
+                .await;
+            });
+        }
+        run_all(&queue);
+        queue.close();
+        assert_eq!(dropped.load(std::sync::atomic::Ordering::Relaxed), N);
     }
 
     #[test]
