@@ -148,7 +148,11 @@ struct Watcher {
 
 #[derive(Default)]
 struct DeathState {
+    /// Set when the end begins to be published: later watches are refused.
     end: Option<StopReason>,
+    /// Set once every watcher is notified: only then does a `stopped()` reply resolve
+    /// at once (its promise: every notification is queued by then).
+    published: bool,
     watchers: Vec<Watcher>,
     waiters: Vec<Completer<StopReason>>,
 }
@@ -170,7 +174,7 @@ impl Death {
     /// already published.
     pub(crate) fn stopped(&self, origin: &Arc<Origin>) -> Reply<StopReason> {
         let mut state = self.lock();
-        if let Some(reason) = &state.end {
+        if let (true, Some(reason)) = (state.published, &state.end) {
             return Reply::ready(Ok(reason.clone()));
         }
         let (reply, completer) = Completer::pair_with(
@@ -219,18 +223,21 @@ impl Death {
     /// notifies every watcher, then completes every waiting reply, outside the lock.
     /// `actor` makes the reference that notifications carry, only if one is due.
     pub(crate) fn publish(&self, reason: StopReason, actor: impl FnOnce() -> AnyActorRef) {
-        let (watchers, waiters) = {
+        let watchers = {
             let mut state = self.lock();
             if state.end.is_some() {
                 return;
             }
             state.end = Some(reason.clone());
-            (
-                std::mem::take(&mut state.watchers),
-                std::mem::take(&mut state.waiters),
-            )
+            std::mem::take(&mut state.watchers)
         };
         // Watchers first: once a waiter sees the end, every notification is queued.
+        // A `stopped()` asked meanwhile waits (the end is not `published` yet). The
+        // waiters are completed after the notifications, even if one panics.
+        let _then = CompleteWaiters {
+            death: self,
+            reason: &reason,
+        };
         if !watchers.is_empty() {
             let actor = actor();
             for Watcher { id, notify } in watchers {
@@ -241,8 +248,25 @@ impl Death {
                 });
             }
         }
+    }
+}
+
+/// Marks an end published and completes the `stopped()` replies waiting for it, when
+/// dropped (at the end of [`Death::publish`], or in an unwind from it).
+struct CompleteWaiters<'a> {
+    death: &'a Death,
+    reason: &'a StopReason,
+}
+
+impl Drop for CompleteWaiters<'_> {
+    fn drop(&mut self) {
+        let waiters = {
+            let mut state = self.death.lock();
+            state.published = true;
+            std::mem::take(&mut state.waiters)
+        };
         for waiter in waiters {
-            waiter.complete(Ok(reason.clone()));
+            waiter.complete(Ok(self.reason.clone()));
         }
     }
 }
@@ -395,6 +419,29 @@ mod tests {
         let death = &actor_ref.meta().rare.death;
         death.publish(StopReason::Stopped, || AnyActorRef::from(&actor_ref));
         assert!(kept.get().unwrap().is_normal());
+    }
+
+    #[test]
+    fn a_stopped_reply_asked_while_watchers_are_notified_waits_for_them() {
+        // The end's promise: whoever sees it (a `stopped()` reply resolved) finds every
+        // watcher's notification queued. A `stopped()` asked on another thread while
+        // the notifications are being sent must not resolve before they are.
+        let (actor_ref, _inbox) = unstarted::<Sink>();
+        let death = &actor_ref.meta().rare.death;
+        let during = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let (probe, seen) = (actor_ref.clone(), during.clone());
+        let notify: Notify = Box::new(move |_| {
+            let reply = probe.stopped();
+            *seen.lock().unwrap() = Some(reply.is_ready());
+        });
+        assert!(death.add(1, notify).is_ok());
+        death.publish(StopReason::Stopped, || AnyActorRef::from(&actor_ref));
+        assert_eq!(
+            *during.lock().unwrap(),
+            Some(false),
+            "resolved while a notification was still being sent"
+        );
+        assert!(actor_ref.stopped().get().unwrap().is_normal());
     }
 
     #[test]
