@@ -7,6 +7,7 @@
 mod inbox;
 mod places;
 mod pool;
+mod pruned;
 mod run_queue;
 
 use std::fmt;
@@ -251,11 +252,16 @@ impl SmolRuntime {
 
 impl SmolRuntime {
     /// Spawns an actor's task: on an owned pool's run queue, or as a task of a given
-    /// executor.
+    /// executor. The task keeps the runtime (and the runtime's threads) alive.
     fn spawn_actor<F>(&self, task: F) -> io::Result<()>
     where
         F: Future<Output = ()> + Send + 'static,
     {
+        let keep_alive = self.clone();
+        let task = async move {
+            task.await;
+            drop(keep_alive);
+        };
         match &self.inner.mode {
             Mode::Owned(pool) => pool.spawn_actor(task),
             Mode::External(executor) => {
@@ -392,12 +398,7 @@ impl Runtime for SmolRuntime {
     }
 
     fn spawn<A: Actor>(&self, task: ActorTask<A, Self>) -> io::Result<()> {
-        // An actor keeps its runtime (and the runtime's threads) alive.
-        let keep_alive = self.clone();
-        self.spawn_actor(async move {
-            task.run().await;
-            drop(keep_alive);
-        })
+        self.spawn_actor(task.run())
     }
 
     fn spawn_erased(&self, task: AnyActorTask) -> io::Result<()> {
@@ -405,10 +406,6 @@ impl Runtime for SmolRuntime {
             // So that a shutdown can end the actor (and fail its queued asks).
             pool.adopt(task.closer());
         }
-        let keep_alive = self.clone();
-        self.spawn_actor(async move {
-            task.run().await;
-            drop(keep_alive);
-        })
+        self.spawn_actor(task.run())
     }
 }

@@ -51,6 +51,7 @@ use pykka_core::rt::mailbox::MailboxCloser;
 use pykka_core::rt::park::{Park, Parker};
 
 use crate::places::{Lend, Places, ShutDown, TakeBack, Wakeup};
+use crate::pruned::Pruned;
 use crate::run_queue::RunQueue;
 use smol::Executor;
 
@@ -82,16 +83,9 @@ pub(crate) struct Pool {
     drained: Event,
     /// Closers of the inboxes of the actors that run here, so that a shutdown can end
     /// every one of them (pruned of closed ones as it grows).
-    actors: Mutex<Closers>,
+    actors: Mutex<Pruned<MailboxCloser>>,
     /// Whether the cap of blocking threads was reported already.
     cap_reported: AtomicBool,
-}
-
-#[derive(Debug, Default)]
-struct Closers {
-    list: Vec<MailboxCloser>,
-    /// Prune when the list reaches this length.
-    prune_at: usize,
 }
 
 impl std::fmt::Debug for Pool {
@@ -144,7 +138,7 @@ impl Pool {
             shut_down: AtomicBool::new(false),
             stopped: Event::new(),
             drained: Event::new(),
-            actors: Mutex::new(Closers::default()),
+            actors: Mutex::default(),
             cap_reported: AtomicBool::new(false),
         })
     }
@@ -176,11 +170,7 @@ impl Pool {
     /// are pruned whenever the list doubles, so it stays within twice the live actors.
     pub(crate) fn adopt(&self, closer: MailboxCloser) {
         let mut actors = self.actors.lock().unwrap_or_else(|e| e.into_inner());
-        if actors.list.len() >= actors.prune_at {
-            actors.list.retain(MailboxCloser::is_live);
-            actors.prune_at = (2 * actors.list.len()).max(64);
-        }
-        actors.list.push(closer);
+        actors.push(closer, MailboxCloser::is_live);
         drop(actors);
         if self.is_shut_down() {
             // Raced with a shutdown that already closed the others.
@@ -192,7 +182,7 @@ impl Pool {
     /// asks fail with `ActorDeadError`), later sends fail, and each actor's task ends
     /// at its next receive.
     fn close_actors(&self) {
-        let list = std::mem::take(&mut self.actors.lock().unwrap_or_else(|e| e.into_inner()).list);
+        let list = self.actors.lock().unwrap_or_else(|e| e.into_inner()).take();
         for closer in list {
             closer.close();
         }

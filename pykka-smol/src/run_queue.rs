@@ -36,6 +36,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use async_channel::{Receiver, Sender};
 use async_task::{Runnable, ScheduleInfo, Task, WithInfo};
 
+use crate::pruned::Pruned;
+
 /// How many tasks a worker runs from its slot in a row before the slot's task goes to
 /// the back of the shared queue.
 pub(crate) const LIFO_LIMIT: usize = 32;
@@ -56,17 +58,10 @@ thread_local! {
 pub(crate) struct RunQueue {
     tx: Sender<Runnable>,
     rx: Receiver<Runnable>,
-    /// The handle of every task, to cancel the live ones at the close.
-    tasks: Mutex<Tasks>,
-}
-
-/// Task handles, pruned of finished tasks whenever the list doubles: it stays within
-/// about twice the most tasks alive at once, and a finished task's memory waits for
-/// the next prune. A handle costs no poll, unlike a guard in each task.
-#[derive(Debug, Default)]
-struct Tasks {
-    list: Vec<Task<()>>,
-    prune_at: usize,
+    /// The handle of every task, to cancel the live ones at the close (a finished
+    /// task's memory waits for the next prune; a handle costs no poll, unlike a guard
+    /// in each task).
+    tasks: Mutex<Pruned<Task<()>>>,
 }
 
 impl RunQueue {
@@ -83,7 +78,7 @@ impl RunQueue {
         Arc::as_ptr(self) as usize
     }
 
-    fn tasks(&self) -> MutexGuard<'_, Tasks> {
+    fn tasks(&self) -> MutexGuard<'_, Pruned<Task<()>>> {
         // Nothing panics under this lock.
         self.tasks.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -106,13 +101,7 @@ impl RunQueue {
             }
         };
         let (runnable, task) = async_task::spawn(future, WithInfo(schedule));
-        let mut tasks = self.tasks();
-        if tasks.list.len() >= tasks.prune_at {
-            tasks.list.retain(|task| !task.is_finished());
-            tasks.prune_at = (2 * tasks.list.len()).max(64);
-        }
-        tasks.list.push(task);
-        drop(tasks);
+        self.tasks().push(task, |task| !task.is_finished());
         runnable.schedule();
     }
 
@@ -175,7 +164,7 @@ impl RunQueue {
                 drop(task);
             }
             // Taken out of the lock first: dropping a handle may drop a future.
-            let tasks = std::mem::take(&mut self.tasks().list);
+            let tasks = self.tasks().take();
             if tasks.is_empty() && self.rx.is_empty() {
                 break;
             }
@@ -389,7 +378,7 @@ mod tests {
             *waiting.lock().unwrap(),
             "the waiting task's future is dropped"
         );
-        assert!(queue.tasks().list.is_empty());
+        assert_eq!(queue.tasks().len(), 0);
         let flag = Flag(later.clone());
         queue.spawn(async move {
             let _flag = flag;
@@ -460,6 +449,6 @@ mod tests {
             run_all(&queue);
         }
         let tasks = queue.tasks();
-        assert!(tasks.list.len() <= 64, "{} handles kept", tasks.list.len());
+        assert!(tasks.len() <= 64, "{} handles kept", tasks.len());
     }
 }
