@@ -29,12 +29,12 @@
 //! or waiting (their futures are dropped), and a later wake-up drops its task instead
 //! of queueing it (on the thread that wakes it: a timer's, say).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use async_channel::{Receiver, Sender};
-use async_task::{Runnable, ScheduleInfo, Task, WithInfo};
+use async_task::{Builder, ScheduleInfo, Task, WithInfo};
 
 use crate::pruned::Pruned;
 
@@ -43,13 +43,25 @@ use crate::pruned::Pruned;
 pub(crate) const LIFO_LIMIT: usize = 32;
 
 thread_local! {
-    /// The run queue whose worker this thread is (its address; 0 for none).
-    static HOME: Cell<usize> = const { Cell::new(0) };
+    /// The shared queue of the run queue whose worker this thread is.
+    static HOME: RefCell<Option<Sender<Runnable>>> = const { RefCell::new(None) };
     /// Whether this worker is inside [`RunQueue::run`]: only then does a wake-up on
     /// it go to its slot, which the run empties before it returns.
     static RUNNING: Cell<bool> = const { Cell::new(false) };
     /// The task this worker woke last, to run next.
     static SLOT: Cell<Option<Runnable>> = const { Cell::new(None) };
+}
+
+/// A task of a run queue, ready to run.
+pub(crate) type Runnable = async_task::Runnable<Home>;
+
+/// Where a task goes when it is woken: kept in the task, so that its schedule function
+/// ([`schedule`]) holds nothing. A schedule function that captures values makes
+/// `async_task` wake a waker by value as a wake by reference plus a drop, two
+/// reference-count updates more per wake-up.
+#[derive(Debug)]
+pub(crate) struct Home {
+    tx: Sender<Runnable>,
 }
 
 /// The shared queue of a pool's actor tasks (its workers' slots are thread-locals),
@@ -61,7 +73,7 @@ pub(crate) struct RunQueue {
     /// The handle of every task, to cancel the live ones at the close (a finished
     /// task's memory waits for the next prune; a handle costs no poll, unlike a guard
     /// in each task).
-    tasks: Mutex<Pruned<Task<()>>>,
+    tasks: Mutex<Pruned<Task<(), Home>>>,
 }
 
 impl RunQueue {
@@ -74,11 +86,7 @@ impl RunQueue {
         })
     }
 
-    fn id(self: &Arc<Self>) -> usize {
-        Arc::as_ptr(self) as usize
-    }
-
-    fn tasks(&self) -> MutexGuard<'_, Pruned<Task<()>>> {
+    fn tasks(&self) -> MutexGuard<'_, Pruned<Task<(), Home>>> {
         // Nothing panics under this lock.
         self.tasks.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -89,25 +97,19 @@ impl RunQueue {
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        let tx = self.tx.clone();
-        let home = self.id();
-        let schedule = move |runnable: Runnable, info: ScheduleInfo| {
-            if !info.woken_while_running && RUNNING.get() && HOME.get() == home {
-                if let Some(older) = SLOT.replace(Some(runnable)) {
-                    push(&tx, older);
-                }
-            } else {
-                push(&tx, runnable);
-            }
+        let home = Home {
+            tx: self.tx.clone(),
         };
-        let (runnable, task) = async_task::spawn(future, WithInfo(schedule));
+        let (runnable, task) = Builder::new()
+            .metadata(home)
+            .spawn(move |_| future, WithInfo(schedule));
         self.tasks().push(task, |task| !task.is_finished());
         runnable.schedule();
     }
 
     /// Makes the calling thread a worker of this queue (for its slot).
     pub(crate) fn enter(self: &Arc<Self>) {
-        HOME.set(self.id());
+        HOME.set(Some(self.tx.clone()));
     }
 
     /// The next task of the shared queue; `None` once the queue is closed.
@@ -213,6 +215,36 @@ impl Drop for SteppedOut {
     }
 }
 
+/// The schedule function of every task of a run queue: the worker's slot for a task
+/// that the worker's running task woke, else the shared queue.
+fn schedule(runnable: Runnable, info: ScheduleInfo) {
+    let foreign = HOME.with_borrow(|home| match home {
+        Some(tx) if tx.same_channel(&runnable.metadata().tx) => {
+            let queued = if !info.woken_while_running && RUNNING.get() {
+                SLOT.replace(Some(runnable))
+            } else {
+                Some(runnable)
+            };
+            if let Some(task) = queued {
+                push(tx, task);
+            }
+            None
+        }
+        _ => Some(runnable),
+    });
+    if let Some(task) = foreign {
+        push_cloned(task);
+    }
+}
+
+/// Queues `task` on its shared queue from a thread that is not its queue's worker,
+/// through a sender of its own: the task's is borrowed from the task, which the send
+/// moves.
+fn push_cloned(task: Runnable) {
+    let tx = task.metadata().tx.clone();
+    push(&tx, task);
+}
+
 /// Queues `task` on the shared queue; once it is closed, drops it (which drops its
 /// future: the task is cancelled).
 fn push(tx: &Sender<Runnable>, task: Runnable) {
@@ -289,6 +321,26 @@ mod tests {
             run_all(&queue);
         });
         assert_eq!(*log.lock().unwrap(), ["first", "woken last", "pushed out"]);
+    }
+
+    #[test]
+    fn a_task_of_another_queue_woken_in_a_run_goes_to_its_own_queue() {
+        let (queue, other) = (RunQueue::new(), RunQueue::new());
+        let log = Log::default();
+        on_worker(&queue, || {
+            let (o, l) = (other.clone(), log.clone());
+            queue.spawn(async move { log_task(&o, &l, "other's") });
+            let first = queue.rx.try_recv().unwrap();
+            assert_eq!(
+                queue.run(first),
+                1,
+                "another queue's task is not in the slot"
+            );
+            assert!(queue.rx.is_empty());
+            assert_eq!(other.rx.len(), 1);
+        });
+        run_all(&other);
+        assert_eq!(*log.lock().unwrap(), ["other's"]);
     }
 
     #[test]
