@@ -510,6 +510,83 @@ pub fn panicking_hooks_keep_their_message<R: Runtime>(rt: R) {
     }
 }
 
+/// A value whose drop panics.
+struct Bomb(&'static str);
+
+impl Drop for Bomb {
+    fn drop(&mut self) {
+        panic!("{} dropped", self.0);
+    }
+}
+
+enum BomberMsg {
+    Block(Event),
+    Fail,
+    Left(Bomb),
+}
+
+/// An actor whose drop panics.
+struct Bomber {
+    _bomb: Bomb,
+}
+
+impl Actor for Bomber {
+    type Message = BomberMsg;
+    type Reply = ();
+    fn on_receive(&mut self, m: BomberMsg, _: &Context<Self>) -> Result<(), Failure> {
+        match m {
+            BomberMsg::Block(release) => {
+                wait_for(&release, "the release");
+                Ok(())
+            }
+            BomberMsg::Fail => Err(Failure::msg("foo")),
+            BomberMsg::Left(bomb) => Err(Failure::msg(format!("{} handled", bomb.0))),
+        }
+    }
+}
+
+/// Misuse: a panic in a drop at an actor's end (the actor's own `Drop`, a message
+/// left in its inbox) is logged and goes no further: the runtime's other actors, and
+/// actors started later, keep answering (on an executor backend it would otherwise
+/// unwind out of the worker that runs them all).
+pub fn panicking_drops_at_an_actor_s_end_harm_no_other_actor<R: Runtime>(rt: R) {
+    let capture = log_capture();
+    let fx = Fixture::new(rt);
+    let others: Vec<_> = (0..4)
+        .map(|_| fx.start(Probe::new(&Events::new())))
+        .collect();
+    for other in &others {
+        assert_eq!(other.ask_timeout(Cmd::Ping, TIMEOUT).unwrap(), "pong");
+    }
+    let bomber = fx.start(Bomber {
+        _bomb: Bomb("the actor"),
+    });
+    let release = Event::new();
+    bomber.tell(BomberMsg::Block(release.clone())).unwrap();
+    bomber.tell(BomberMsg::Fail).unwrap();
+    if let Err(back) = bomber.tell(BomberMsg::Left(Bomb("a message"))) {
+        std::mem::forget(back);
+        panic!("the bomber took no message while alive");
+    }
+    release.set();
+    let records = capture.wait_for(bomber.urn(), Level::Error, 3);
+    let dropped: Vec<_> = records[1..].iter().map(|r| r.message.as_str()).collect();
+    let prefix = format!("Unhandled exception in a drop at the end of {bomber}: panicked:");
+    assert_eq!(
+        dropped,
+        [
+            format!("{prefix} a message dropped"),
+            format!("{prefix} the actor dropped"),
+        ]
+    );
+    assert!(!bomber.is_alive());
+    for other in &others {
+        assert_eq!(other.ask_timeout(Cmd::Ping, TIMEOUT).unwrap(), "pong");
+    }
+    let late = fx.start(Probe::new(&Events::new()));
+    assert_eq!(late.ask_timeout(Cmd::Ping, TIMEOUT).unwrap(), "pong");
+}
+
 /// After `ctx.stop()`, `ctx.proxy()` is refused with `DeadKind::Stopping` (work
 /// scheduled behind the actor's own stop would never run), as its docs say; before,
 /// it returns a proxy.

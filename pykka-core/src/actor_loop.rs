@@ -9,7 +9,7 @@ use std::future::Future;
 use std::task::Poll;
 
 use crate::actor_ref::Origin;
-use crate::actor_task::{BATCH, RecvAsync, YieldNow};
+use crate::actor_task::{BATCH, Ending, RecvAsync, YieldNow, contained};
 use crate::debug::awaits::AwaitRecord;
 use crate::debug::{ActivityRef, MessageKind, Tracker};
 use crate::error::AskError;
@@ -503,9 +503,9 @@ impl<A: Actor> ActorLoop<A> {
             }
             self.leave();
         }
-        self.drop_queued(|| next_queued(&mut inbox));
-        drop(inbox);
-        drop(self);
+        let label = self.ctx.actor_ref().meta().origin.label().clone();
+        contained(&label, || self.drop_queued(|| next_queued(&mut inbox)));
+        drop(Ending::new(inbox, self));
     }
 
     /// At the loop's end, before the inbox closes: drops what is still queued (as the

@@ -8,11 +8,13 @@
 
 use std::fmt;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
 
 use crate::actor_loop::{ActorLoop, Envelope};
-use crate::{Actor, ActorRef, Runtime};
+use crate::quiet::catch_unwind;
+use crate::{Actor, ActorRef, Failure, Runtime};
 
 /// How many messages an actor handles in a row, in [`ActorTask::run`], before it lets
 /// the other tasks of its worker run.
@@ -104,15 +106,63 @@ impl<A: Actor, R: Runtime> ActorTask<A, R> {
 
 /// The task form of the loop contract, over any receiver.
 pub(crate) async fn run_async<A: Actor, I: RecvAsync<Envelope<A>>>(
-    mut inbox: I,
-    mut actor_loop: ActorLoop<A>,
+    inbox: I,
+    actor_loop: ActorLoop<A>,
 ) {
+    // Also dropped this way when the task is dropped while it awaits (a shutdown).
+    let mut ending = Ending::new(inbox, actor_loop);
+    let Ending {
+        inbox: Some(inbox),
+        actor_loop: Some(actor_loop),
+    } = &mut ending
+    else {
+        return;
+    };
     if actor_loop.start().is_continue() {
-        actor_loop.serve(&mut inbox).await;
+        actor_loop.serve(inbox).await;
     }
-    actor_loop.drop_queued(|| RecvAsync::next_queued(&mut inbox));
-    drop(inbox);
-    drop(actor_loop);
+    let label = actor_loop.actor_ref().meta().origin.label();
+    contained(label, || {
+        actor_loop.drop_queued(|| RecvAsync::next_queued(inbox));
+    });
+}
+
+/// What an actor's end drops: its inbox (the closing rule), then its loop, and with
+/// it the actor. User code runs in those drops (the actor's `Drop`, a queued
+/// message's); a panic there is logged and goes no further (see [`contained`]).
+pub(crate) struct Ending<I, A: Actor> {
+    inbox: Option<I>,
+    actor_loop: Option<ActorLoop<A>>,
+}
+
+impl<I, A: Actor> Ending<I, A> {
+    pub(crate) fn new(inbox: I, actor_loop: ActorLoop<A>) -> Self {
+        Ending {
+            inbox: Some(inbox),
+            actor_loop: Some(actor_loop),
+        }
+    }
+}
+
+impl<I, A: Actor> Drop for Ending<I, A> {
+    fn drop(&mut self) {
+        let Some(actor_loop) = self.actor_loop.take() else {
+            return;
+        };
+        let label = actor_loop.actor_ref().meta().origin.label().clone();
+        contained(&label, || drop(self.inbox.take()));
+        contained(&label, move || drop(actor_loop));
+    }
+}
+
+/// Runs `f`, a drop of user values at the end of the actor `label`; a panic there is
+/// logged (at ERROR) and goes no further, so that it cannot unwind into a backend's
+/// worker, which runs other actors too.
+pub(crate) fn contained(label: &str, f: impl FnOnce()) {
+    if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
+        let failure = Failure::from_panic(payload);
+        log::error!(target: "pykka", "Unhandled exception in a drop at the end of {label}: {failure}");
+    }
 }
 
 impl<A: Actor, R: Runtime> fmt::Debug for ActorTask<A, R> {
