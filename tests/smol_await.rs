@@ -1,5 +1,7 @@
 //! Awaiting a reply inside an async task yields to the executor (issue 4, point 4).
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use pykka_core::{Actor, ActorRegistry, Context, Event, Failure, Reply};
@@ -157,4 +159,67 @@ fn an_actor_awaiting_a_timer_on_one_worker_answers() {
         assert_eq!(answer.ok(), Some(n), "ask {n}");
     }
     assert!(napper.stop_timeout(WAIT).unwrap());
+}
+
+/// Its `on_start_async` and `on_stop_async` await their gates.
+struct GatedHooks {
+    start_gate: Event,
+    stop_gate: Event,
+    stopped: Arc<AtomicUsize>,
+}
+
+impl Actor for GatedHooks {
+    type Message = ();
+    type Reply = u32;
+    async fn on_start_async(&mut self, _: &Context<Self>) -> Result<(), Failure> {
+        self.start_gate.wait_async().await;
+        Ok(())
+    }
+    async fn on_stop_async(&mut self, _: &Context<Self>) -> Result<(), Failure> {
+        self.stop_gate.wait_async().await;
+        self.stopped.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+    fn on_receive(&mut self, (): (), _: &Context<Self>) -> Result<u32, Failure> {
+        Ok(1)
+    }
+}
+
+#[test]
+fn async_hooks_that_await_on_one_worker_hold_no_thread() {
+    const N: usize = 100;
+    let rt = SmolRuntime::builder().worker_threads(1).build();
+    let registry = ActorRegistry::new();
+    let stopped = Arc::new(AtomicUsize::new(0));
+    let (start_gate, stop_gate) = (Event::new(), Event::new());
+    let actors: Vec<_> = (0..N)
+        .map(|_| {
+            let actor = GatedHooks {
+                start_gate: start_gate.clone(),
+                stop_gate: stop_gate.clone(),
+                stopped: stopped.clone(),
+            };
+            registry.start(&rt, actor).unwrap()
+        })
+        .collect();
+    let echo = registry.start(&rt, Echo).unwrap();
+    // Every `on_start_async` is suspended on its gate, and the one worker still runs
+    // another actor: nothing blocked it, and no thread took its place.
+    assert_eq!(echo.ask_timeout("7".into(), WAIT).unwrap(), "7");
+    assert_eq!(rt.thread_stats().total, 1);
+    start_gate.set();
+    for actor in &actors {
+        assert_eq!(actor.ask_timeout((), WAIT).unwrap(), 1);
+    }
+    // The same for `on_stop_async`; a stop is answered only once it ended.
+    let stops: Vec<_> = actors.iter().map(|a| a.stop_nonblocking()).collect();
+    assert_eq!(echo.ask_timeout("8".into(), WAIT).unwrap(), "8");
+    assert_eq!(rt.thread_stats().total, 1);
+    assert_eq!(stopped.load(Ordering::SeqCst), 0);
+    assert!(stops.iter().all(|stop| !stop.is_ready()));
+    stop_gate.set();
+    for stop in &stops {
+        assert!(stop.get_timeout(WAIT).unwrap());
+    }
+    assert_eq!(stopped.load(Ordering::SeqCst), N);
 }

@@ -75,6 +75,7 @@ macro_rules! awaiting_handler {
 pub mod actor;
 pub mod actor_ref;
 pub mod async_actor;
+pub mod async_hooks;
 pub mod bounded;
 pub mod children;
 pub mod contract;
@@ -418,6 +419,9 @@ macro_rules! __pykka_suite_cases {
         $m!(async_actor::sync_and_async_waits_close_cycles_together);
         $m!(async_actor::an_answered_await_is_no_cycle);
         $m!(async_actor::an_await_given_up_ends_its_wait);
+        $m!(async_hooks::async_hooks_await_other_actors);
+        $m!(async_hooks::async_hook_failures_follow_the_rules);
+        $m!(async_hooks::an_async_hook_awaiting_its_own_actor_is_refused_as_a_deadlock);
         $m!(bounded::full_inbox_makes_tell_wait_for_room);
         $m!(bounded::sender_actor_waits_for_room_without_blocking_its_runtime);
         $m!(bounded::try_tell_and_tell_timeout_hand_the_message_back);

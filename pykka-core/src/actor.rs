@@ -106,6 +106,91 @@ pub trait Actor: Send + Sized + 'static {
         Ok(())
     }
 
+    /// [`on_start`](Actor::on_start) in a form that can `.await`: write it as an
+    /// `async fn` in your `impl Actor`; the default runs `on_start`, so a synchronous
+    /// actor never sees it.
+    ///
+    /// It awaits as [`on_receive_async`](Actor::on_receive_async) does: on an executor
+    /// backend (smol, tokio) the actor's task yields, holding no worker thread; on a
+    /// thread or a coroutine (thread, green) the actor's own context parks. Either way
+    /// no message is handled before it ends, and an await of another actor's reply is
+    /// checked for a cycle of waits. A panic is a failure, as in `on_start`.
+    ///
+    /// # Errors
+    ///
+    /// As [`on_start`](Actor::on_start): a failure stops the actor.
+    ///
+    /// ```
+    /// use pykka_core::{Actor, ActorRef, Context, Failure};
+    ///
+    /// struct Settings;
+    /// impl Actor for Settings {
+    ///     type Message = &'static str;
+    ///     type Reply = u32;
+    ///     fn on_receive(&mut self, _key: &'static str, _: &Context<Self>) -> Result<u32, Failure> {
+    ///         Ok(8)
+    ///     }
+    /// }
+    ///
+    /// /// Loads its volume from the settings actor when it starts.
+    /// struct Mixer {
+    ///     settings: ActorRef<Settings>,
+    ///     volume: u32,
+    /// }
+    /// impl Actor for Mixer {
+    ///     type Message = ();
+    ///     type Reply = u32;
+    ///     async fn on_start_async(&mut self, _: &Context<Self>) -> Result<(), Failure> {
+    ///         self.volume = self.settings.ask_nonblocking("volume").await?;
+    ///         Ok(())
+    ///     }
+    ///     fn on_receive(&mut self, (): (), _: &Context<Self>) -> Result<u32, Failure> {
+    ///         Ok(self.volume)
+    ///     }
+    /// }
+    ///
+    /// let rt = pykka_thread::ThreadRuntime::default();
+    /// let settings = Settings.start(&rt).unwrap();
+    /// let mixer = Mixer { settings, volume: 0 }.start(&rt).unwrap();
+    /// assert_eq!(mixer.ask(()).unwrap(), 8);
+    /// mixer.stop();
+    /// ```
+    fn on_start_async(
+        &mut self,
+        ctx: &Context<Self>,
+    ) -> impl Future<Output = Result<(), Failure>> + Send {
+        std::future::ready(self.on_start(ctx))
+    }
+
+    /// [`on_stop`](Actor::on_stop) in a form that can `.await` (see
+    /// [`on_start_async`](Actor::on_start_async)); the default runs `on_stop`. A
+    /// blocking [`stop`](ActorRef::stop) returns, and the actor's end is published to
+    /// [`stopped`](ActorRef::stopped) waiters and watchers, only after it ended.
+    ///
+    /// # Errors
+    ///
+    /// As [`on_stop`](Actor::on_stop): a failure is logged; the actor stops anyway.
+    fn on_stop_async(
+        &mut self,
+        ctx: &Context<Self>,
+    ) -> impl Future<Output = Result<(), Failure>> + Send {
+        std::future::ready(self.on_stop(ctx))
+    }
+
+    /// [`on_failure`](Actor::on_failure) in a form that can `.await` (see
+    /// [`on_start_async`](Actor::on_start_async)); the default runs `on_failure`.
+    ///
+    /// # Errors
+    ///
+    /// As [`on_failure`](Actor::on_failure): a failure is logged.
+    fn on_failure_async(
+        &mut self,
+        failure: &Failure,
+        ctx: &Context<Self>,
+    ) -> impl Future<Output = Result<(), Failure>> + Send {
+        std::future::ready(self.on_failure(failure, ctx))
+    }
+
     /// Runs in the actor's context when an actor it [watches](Context::watch) has
     /// ended: once per watch, as a message in its inbox (so one at a time, between its
     /// other messages). `ended` names the actor and says why it ended. The default does

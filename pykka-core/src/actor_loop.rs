@@ -8,11 +8,11 @@ use std::sync::atomic::Ordering;
 use std::future::Future;
 use std::task::Poll;
 
-use crate::actor_ref::Origin;
 use crate::actor_task::{BATCH, Ending, RecvAsync, YieldNow, contained};
 use crate::debug::awaits::AwaitRecord;
-use crate::debug::{ActivityRef, MessageKind, Tracker};
+use crate::debug::{MessageKind, Tracker};
 use crate::error::AskError;
+use crate::marks::{Inside, Marks, drive_hook, mark, unmark};
 // Quiet under `quiet_caught_panics`, like every panic pykka catches.
 use crate::quiet::catch_unwind;
 use crate::reply::Completer;
@@ -72,7 +72,9 @@ enum Phase {
 /// one step at a time. Made by core, driven by a backend (see
 /// [`Runtime::spawn`](crate::Runtime::spawn) for the loop contract).
 ///
-/// Every method runs user hooks synchronously; panics are caught inside. If the loop
+/// The blocking methods run user hooks in place (a context that awaits parks);
+/// [`start_async`](Self::start_async) and [`serve`](Self::serve) await them. Panics are
+/// caught inside. If the loop
 /// is dropped before it finished (the backend shut down, or every sender is gone), the
 /// actor is marked dead and unregistered, and the envelopes still queued fail their
 /// asks when the inbox is dropped.
@@ -93,6 +95,21 @@ pub(crate) struct ActorLoop<A: Actor> {
     tracker: Tracker,
     /// Why the actor ended, fixed when it died; published when the loop is dropped.
     end: Option<StopReason>,
+    /// The loop runs as a task ([`serve`](Self::serve)): the hook that ends the actor
+    /// is left in `last_hook` for the task to await, instead of run in place (see
+    /// [`run_last_hook`](Self::run_last_hook)).
+    on_task: bool,
+    /// `on_stop` or `on_failure`, to run after the message that ended the actor.
+    last_hook: Option<LastHook>,
+}
+
+/// The hook that ends an actor, left for a task to await (see
+/// [`ActorLoop::run_last_hook`]).
+enum LastHook {
+    /// `on_stop`, then the stop request's answer.
+    Stop(Option<Completer<bool>>),
+    /// `on_failure`, with the failure of the told message.
+    Failure(Failure),
 }
 
 impl<A: Actor> ActorLoop<A> {
@@ -108,6 +125,8 @@ impl<A: Actor> ActorLoop<A> {
             outer: None,
             awaited_from_outside: false,
             end: None,
+            on_task: false,
+            last_hook: None,
         }
     }
 
@@ -146,17 +165,36 @@ impl<A: Actor> ActorLoop<A> {
     }
 
     fn marks(&self) -> Marks<'_> {
-        Marks {
-            origin: &self.ctx.actor_ref().meta().origin,
-            context: self.context,
-            kind: self.kind,
-            activity: self.tracker.activity(),
-        }
+        marks_of(&self.ctx, self.context, self.kind, &self.tracker)
+    }
+
+    /// The marks, the actor and its context, borrowed apart: for running a handler's
+    /// or a hook's future inside the marks.
+    fn split(&mut self) -> (Marks<'_>, &mut A, &Context<A>) {
+        let marks = marks_of(&self.ctx, self.context, self.kind, &self.tracker);
+        (marks, &mut self.actor, &self.ctx)
     }
 
     /// Runs `on_start`. `Break` means the actor failed to start and is already
     /// stopped.
     pub(crate) fn start(&mut self) -> ControlFlow<()> {
+        self.starting();
+        self.enter();
+        let result = catch(|| block_on_handler(self.actor.on_start_async(&self.ctx)));
+        self.leave();
+        self.started(result)
+    }
+
+    /// [`start`](Self::start) for a loop that runs as a task: `on_start_async` is
+    /// awaited, holding no thread while it is suspended.
+    pub(crate) async fn start_async(&mut self) -> ControlFlow<()> {
+        self.starting();
+        let (marks, actor, ctx) = self.split();
+        let result = drive_hook(marks, || actor.on_start_async(ctx)).await;
+        self.started(result)
+    }
+
+    fn starting(&mut self) {
         assert_eq!(self.phase, Phase::New, "ActorLoop::start called twice");
         self.phase = Phase::Running;
         // A coroutine keeps its own id; anything else gets an id of the loop's own,
@@ -173,9 +211,10 @@ impl<A: Actor> ActorLoop<A> {
             self.tracker.mark_parker();
         }
         self.tracker.starting();
-        self.enter();
-        let result = catch(|| self.actor.on_start(&self.ctx));
-        self.leave();
+    }
+
+    /// What `on_start` gave: `Break` if the actor failed to start (it is stopped).
+    fn started(&mut self, result: Result<(), Failure>) -> ControlFlow<()> {
         match result {
             Ok(()) => {
                 self.tracker.started();
@@ -284,10 +323,7 @@ impl<A: Actor> ActorLoop<A> {
                 Err(f) => self.fail(f),
             },
             Msg::Stop(completer) => {
-                self.stop();
-                if let Some(c) = completer {
-                    c.complete(Ok(true));
-                }
+                self.stop(completer);
                 ControlFlow::Break(())
             }
         }
@@ -330,6 +366,7 @@ impl<A: Actor> ActorLoop<A> {
     /// future made per message (an `async fn` called for each) would be copied whole
     /// into this one at every message, which cost a quarter of a one-worker ring hop.
     pub(crate) async fn serve<I: RecvAsync<Envelope<A>>>(&mut self, inbox: &mut I) {
+        self.on_task = true;
         let mut in_a_row = 0;
         while let Some(envelope) = inbox.recv_async(self.last_awaited_from_outside()).await {
             let flow = 'message: {
@@ -356,13 +393,7 @@ impl<A: Actor> ActorLoop<A> {
                 // waker: a synchronous handler (every default `on_receive_async`) is then
                 // done, its marks still set for its result, as in `handle`.
                 let (result, kept) = 'receive: {
-                    let marks = Marks {
-                        origin: &self.ctx.actor_ref().meta().origin,
-                        context: self.context,
-                        kind: self.kind,
-                        activity: self.tracker.activity(),
-                    };
-                    let (actor, ctx) = (&mut self.actor, &self.ctx);
+                    let (marks, actor, ctx) = self.split();
                     let inside = Inside::enter(marks);
                     let made =
                         catch_unwind(AssertUnwindSafe(|| actor.on_receive_async(message, ctx)));
@@ -431,6 +462,12 @@ impl<A: Actor> ActorLoop<A> {
         }
     }
 
+    /// Whether the last message handled was awaited by a sender from outside the
+    /// actor's backend (see [`RecvBlocking::recv`](crate::rt::RecvBlocking::recv)).
+    pub(crate) fn last_awaited_from_outside(&self) -> bool {
+        self.awaited_from_outside
+    }
+
     /// Pykka's `_handle_failure`: log, unregister, mark dead.
     fn mark_failed(&self, failure: &Failure) {
         log_unhandled(self.label(), failure);
@@ -444,24 +481,73 @@ impl<A: Actor> ActorLoop<A> {
         actor_ref.meta().rare.timers.cancel_all();
     }
 
-    /// A told message failed: the actor dies, then `on_failure` runs.
+    /// A told message failed: the actor dies, then `on_failure` runs (on a task: is
+    /// left for the task to await).
     fn fail(&mut self, failure: Failure) -> ControlFlow<()> {
         self.ended(|| StopReason::Failed(failure.clone()));
         self.mark_failed(&failure);
         self.tracker.stopping();
-        if let Err(f) = catch(|| self.actor.on_failure(&failure, &self.ctx)) {
-            self.mark_failed(&f);
+        if self.on_task {
+            self.last_hook = Some(LastHook::Failure(failure));
+        } else {
+            let result =
+                catch(|| block_on_handler(self.actor.on_failure_async(&failure, &self.ctx)));
+            self.hook_ended(result);
         }
         ControlFlow::Break(())
     }
 
-    fn stop(&mut self) {
+    /// A stop request: the actor dies, then `on_stop` runs (on a task: is left for
+    /// the task to await), then the request is answered.
+    fn stop(&mut self, completer: Option<Completer<bool>>) {
         self.ended(|| StopReason::Stopped);
         self.mark_dead();
         self.tracker.stopping();
         log::debug!(target: "pykka", "Stopped {}", self.label());
-        if let Err(f) = catch(|| self.actor.on_stop(&self.ctx)) {
+        if self.on_task {
+            self.last_hook = Some(LastHook::Stop(completer));
+            return;
+        }
+        let result = catch(|| block_on_handler(self.actor.on_stop_async(&self.ctx)));
+        self.hook_ended(result);
+        if let Some(c) = completer {
+            c.complete(Ok(true));
+        }
+    }
+
+    /// What `on_stop` or `on_failure` gave: a failure is logged.
+    fn hook_ended(&mut self, result: Result<(), Failure>) {
+        if let Err(f) = result {
             self.mark_failed(&f);
+        }
+    }
+
+    /// On a task, after [`serve`](Self::serve): awaits the hook that the message that
+    /// ended the actor left (see [`fail`](Self::fail), [`stop`](Self::stop)), then
+    /// answers the stop request. (Not awaited inside `serve`: a second await point in
+    /// its loop made every message's step slower.)
+    pub(crate) async fn run_last_hook(&mut self) {
+        let Some(hook) = self.last_hook.take() else {
+            return;
+        };
+        let (marks, actor, ctx) = self.split();
+        let (result, completer) = match hook {
+            LastHook::Stop(completer) => (
+                drive_hook(marks, || actor.on_stop_async(ctx)).await,
+                completer,
+            ),
+            LastHook::Failure(failure) => (
+                drive_hook(marks, || actor.on_failure_async(&failure, ctx)).await,
+                None,
+            ),
+        };
+        // A logger's panic stops nothing more: the actor is already dead.
+        let _ = self.guarded(|this| {
+            this.hook_ended(result);
+            ControlFlow::Continue(())
+        });
+        if let Some(c) = completer {
+            c.complete(Ok(true));
         }
     }
 
@@ -474,13 +560,7 @@ impl<A: Actor> ActorLoop<A> {
     /// call it only where nothing else runs on that context meanwhile: on a thread of
     /// its own, or on a coroutine of a backend whose contexts have ids of their own
     /// ([`WaitContext::context_id`](crate::rt::context::WaitContext::context_id)). Executor tasks that share
-    /// worker threads drive the loop with [`handle`](Self::handle), one step at a time.
-    /// Whether the last message handled was awaited by a sender from outside the
-    /// actor's backend (see [`RecvBlocking::recv`](crate::rt::RecvBlocking::recv)).
-    pub(crate) fn last_awaited_from_outside(&self) -> bool {
-        self.awaited_from_outside
-    }
-
+    /// worker threads drive the loop with [`serve`](Self::serve).
     pub(crate) fn run_blocking<I>(
         mut self,
         mut inbox: I,
@@ -558,31 +638,18 @@ impl<A: Actor> Drop for ActorLoop<A> {
     }
 }
 
-/// What marks the calling context as inside an actor's hook (see `ActorLoop::enter`).
-#[derive(Clone, Copy)]
-struct Marks<'a> {
-    origin: &'a Origin,
+fn marks_of<'a, A: Actor>(
+    ctx: &'a Context<A>,
     context: u64,
     kind: &'static context::Kind,
-    activity: ActivityRef,
-}
-
-fn mark(marks: Marks<'_>) -> Option<context::Outer> {
-    marks
-        .origin
-        .running_in
-        .store(marks.context, Ordering::Release);
-    marks
-        .kind
-        .marks_thread
-        .then(|| context::enter(marks.kind, marks.context, marks.activity))
-}
-
-fn unmark(origin: &Origin, outer: Option<context::Outer>) {
-    if let Some(outer) = outer {
-        context::leave(outer);
+    tracker: &Tracker,
+) -> Marks<'a> {
+    Marks {
+        origin: &ctx.actor_ref().meta().origin,
+        context,
+        kind,
+        activity: tracker.activity(),
     }
-    origin.running_in.store(0, Ordering::Release);
 }
 
 /// Whether an async handler's marks are still set when its result is handled.
@@ -592,36 +659,6 @@ enum Marked {
     Kept(Option<context::Outer>),
     /// Cleared by the handler's last poll (it was suspended): set them again.
     Cleared,
-}
-
-/// The marks, set for one poll of an async handler (cleared even if it panics).
-struct Inside<'a> {
-    origin: &'a Origin,
-    outer: Option<context::Outer>,
-}
-
-impl<'a> Inside<'a> {
-    fn enter(marks: Marks<'a>) -> Self {
-        Inside {
-            origin: marks.origin,
-            outer: mark(marks),
-        }
-    }
-}
-
-impl Inside<'_> {
-    /// Leaves the marks set and hands over what clearing them needs.
-    fn keep(mut self) -> Option<context::Outer> {
-        let outer = self.outer.take();
-        std::mem::forget(self);
-        outer
-    }
-}
-
-impl Drop for Inside<'_> {
-    fn drop(&mut self) {
-        unmark(self.origin, self.outer.take());
-    }
 }
 
 impl<A: Actor> fmt::Debug for ActorLoop<A> {

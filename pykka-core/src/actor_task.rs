@@ -118,8 +118,9 @@ pub(crate) async fn run_async<A: Actor, I: RecvAsync<Envelope<A>>>(
     else {
         return;
     };
-    if actor_loop.start().is_continue() {
+    if actor_loop.start_async().await.is_continue() {
         actor_loop.serve(inbox).await;
+        actor_loop.run_last_hook().await;
     }
     let label = actor_loop.actor_ref().meta().origin.label();
     contained(label, || {

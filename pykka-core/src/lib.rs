@@ -93,6 +93,7 @@ pub mod debug;
 mod error;
 mod event;
 mod failure;
+mod marks;
 mod proxy;
 mod quiet;
 mod recipient;
