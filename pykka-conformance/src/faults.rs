@@ -564,18 +564,23 @@ pub fn panicking_drops_at_an_actor_s_end_harm_no_other_actor<R: Runtime>(rt: R) 
     let release = Event::new();
     bomber.tell(BomberMsg::Block(release.clone())).unwrap();
     bomber.tell(BomberMsg::Fail).unwrap();
-    if let Err(back) = bomber.tell(BomberMsg::Left(Bomb("a message"))) {
-        std::mem::forget(back);
-        panic!("the bomber took no message while alive");
+    // Several: a second panic while the first unwinds would abort the process.
+    for left in ["a message", "another message", "a third message"] {
+        if let Err(back) = bomber.tell(BomberMsg::Left(Bomb(left))) {
+            std::mem::forget(back);
+            panic!("the bomber took no message while alive");
+        }
     }
     release.set();
-    let records = capture.wait_for(bomber.urn(), Level::Error, 3);
+    let records = capture.wait_for(bomber.urn(), Level::Error, 5);
     let dropped: Vec<_> = records[1..].iter().map(|r| r.message.as_str()).collect();
     let prefix = format!("Unhandled exception in a drop at the end of {bomber}: panicked:");
     assert_eq!(
         dropped,
         [
             format!("{prefix} a message dropped"),
+            format!("{prefix} another message dropped"),
+            format!("{prefix} a third message dropped"),
             format!("{prefix} the actor dropped"),
         ]
     );

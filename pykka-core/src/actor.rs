@@ -165,7 +165,9 @@ pub trait Actor: Send + Sized + 'static {
     /// [`on_stop`](Actor::on_stop) in a form that can `.await` (see
     /// [`on_start_async`](Actor::on_start_async)); the default runs `on_stop`. A
     /// blocking [`stop`](ActorRef::stop) returns, and the actor's end is published to
-    /// [`stopped`](ActorRef::stopped) waiters and watchers, only after it ended.
+    /// [`stopped`](ActorRef::stopped) waiters and watchers, only after it ended (or,
+    /// on an executor backend, after the runtime shut down while it awaited, which
+    /// drops it where it was).
     ///
     /// # Errors
     ///

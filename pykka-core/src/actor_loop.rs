@@ -589,12 +589,11 @@ impl<A: Actor> ActorLoop<A> {
     }
 
     /// At the loop's end, before the inbox closes: drops what is still queued (as the
-    /// closing would: asks fail, stop requests answer), reporting it at DEBUG. Does
-    /// nothing unless that record is logged, leaving it all to the closing.
+    /// closing would: asks fail, stop requests answer), one message at a time, so that
+    /// a panic in one message's drop is logged and the next is still dropped (the
+    /// inbox's own drop would drop them all in one go, and a second panic there would
+    /// abort the process); reports it at DEBUG.
     pub(crate) fn drop_queued(&self, mut next: impl FnMut() -> Option<Envelope<A>>) {
-        if !log::log_enabled!(target: "pykka", log::Level::Debug) {
-            return;
-        }
         let mut dropped = Dropped::default();
         while let Some(Envelope(msg)) = next() {
             match msg {
@@ -603,6 +602,10 @@ impl<A: Actor> ActorLoop<A> {
                 Msg::Call(_) => dropped.calls += 1,
                 Msg::Stop(_) => {}
             }
+            contained(self.label(), move || drop(msg));
+        }
+        if !log::log_enabled!(target: "pykka", log::Level::Debug) {
+            return;
         }
         if let Some((total, kinds)) = dropped.describe() {
             log::debug!(target: "pykka", "Dropped {total} of {}: {kinds}", self.label());
@@ -612,10 +615,14 @@ impl<A: Actor> ActorLoop<A> {
 
 impl<A: Actor> Drop for ActorLoop<A> {
     fn drop(&mut self) {
-        if self.phase != Phase::Done && self.ctx.actor_ref().is_alive() {
-            self.mark_dead();
-            log::debug!(target: "pykka", "Stopped {} (its loop ended without a stop)", self.label());
-        }
+        // A panicking logger must not skip the end's publication below (its waiters
+        // would wait for ever).
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            if self.phase != Phase::Done && self.ctx.actor_ref().is_alive() {
+                self.mark_dead();
+                log::debug!(target: "pykka", "Stopped {} (its loop ended without a stop)", self.label());
+            }
+        }));
         if let Some(bound) = self.ctx.actor_ref().meta().bound() {
             // Senders waiting for room learn that the actor is dead.
             bound.close();

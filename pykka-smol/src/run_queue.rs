@@ -100,8 +100,11 @@ impl RunQueue {
         let home = Home {
             tx: self.tx.clone(),
         };
+        // A panic out of a poll ends the task (kept, unread, in its handle) instead of
+        // unwinding into the worker, which runs other actors: as the executor does.
         let (runnable, task) = Builder::new()
             .metadata(home)
+            .propagate_panic(true)
             .spawn(move |_| future, WithInfo(schedule));
         self.tasks().push(task, |task| !task.is_finished());
         runnable.schedule();
@@ -163,7 +166,7 @@ impl RunQueue {
         // task of a chain.
         loop {
             while let Ok(task) = self.rx.try_recv() {
-                drop(task);
+                cancel(task);
             }
             // Taken out of the lock first: dropping a handle may drop a future.
             let tasks = self.tasks().take();
@@ -172,11 +175,11 @@ impl RunQueue {
             }
             // Dropping a handle cancels its task: a waiting one is scheduled once
             // more, into the queue, for the next round to drop its future.
-            drop(tasks);
+            tasks.into_iter().for_each(cancel);
         }
         self.rx.close();
         while let Ok(task) = self.rx.try_recv() {
-            drop(task);
+            cancel(task);
         }
     }
 }
@@ -218,19 +221,25 @@ impl Drop for SteppedOut {
 /// The schedule function of every task of a run queue: the worker's slot for a task
 /// that the worker's running task woke, else the shared queue.
 fn schedule(runnable: Runnable, info: ScheduleInfo) {
-    let foreign = HOME.with_borrow(|home| match home {
-        Some(tx) if tx.same_channel(&runnable.metadata().tx) => {
-            let queued = if !info.woken_while_running && RUNNING.get() {
-                SLOT.replace(Some(runnable))
-            } else {
-                Some(runnable)
-            };
-            if let Some(task) = queued {
-                push(tx, task);
-            }
-            None
+    let mut foreign = Some(runnable);
+    // `try_with`: a wake-up can come from another thread-local's destructor, after
+    // this one's ran (the task then goes the way of another thread's wake-ups).
+    let _ = HOME.try_with(|home| {
+        let home = home.borrow();
+        let Some(tx) = home.as_ref() else {
+            return;
+        };
+        let Some(runnable) = foreign.take_if(|task| tx.same_channel(&task.metadata().tx)) else {
+            return;
+        };
+        let queued = if !info.woken_while_running && RUNNING.get() {
+            SLOT.replace(Some(runnable))
+        } else {
+            Some(runnable)
+        };
+        if let Some(task) = queued {
+            push(tx, task);
         }
-        _ => Some(runnable),
     });
     if let Some(task) = foreign {
         push_cloned(task);
@@ -249,8 +258,15 @@ fn push_cloned(task: Runnable) {
 /// future: the task is cancelled).
 fn push(tx: &Sender<Runnable>, task: Runnable) {
     if let Err(closed) = tx.try_send(task) {
-        drop(closed.into_inner());
+        cancel(closed.into_inner());
     }
+}
+
+/// Drops a task, or a task's handle, cancelling it: its future's drop runs user code
+/// (an actor's values, dropped mid-await), whose panic must stop neither the close
+/// nor the thread that woke the task.
+fn cancel<T>(task: T) {
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(task)));
 }
 
 #[cfg(test)]
@@ -341,6 +357,62 @@ mod tests {
         });
         run_all(&other);
         assert_eq!(*log.lock().unwrap(), ["other's"]);
+    }
+
+    /// Wakes its waker when it is dropped.
+    struct WakeOnDrop(std::task::Waker);
+
+    impl Drop for WakeOnDrop {
+        fn drop(&mut self) {
+            self.0.wake_by_ref();
+        }
+    }
+
+    thread_local! {
+        static WAKE_AT_EXIT: RefCell<Option<WakeOnDrop>> = const { RefCell::new(None) };
+    }
+
+    #[test]
+    fn a_task_woken_by_a_thread_local_s_destructor_is_queued() {
+        let queue = RunQueue::new();
+        let waker = Arc::new(Mutex::new(None));
+        let w = waker.clone();
+        // A task that keeps its waker and waits for ever.
+        queue.spawn(std::future::poll_fn(move |cx| {
+            *w.lock().unwrap() = Some(cx.waker().clone());
+            std::task::Poll::<()>::Pending
+        }));
+        run_all(&queue);
+        let waker = waker.lock().unwrap().take().unwrap();
+        let (woke_tx, woke) = std::sync::mpsc::channel();
+        let (exit, exit_rx) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            // Registered first, so destroyed after the run queue's thread-local, which
+            // the wake-up below registers.
+            WAKE_AT_EXIT.set(Some(WakeOnDrop(waker.clone())));
+            waker.wake();
+            woke_tx.send(()).unwrap();
+            let _ = exit_rx.recv_timeout(std::time::Duration::from_secs(10));
+        });
+        woke.recv_timeout(std::time::Duration::from_secs(10))
+            .unwrap();
+        assert_eq!(queue.rx.len(), 1, "queued by the thread's wake-up");
+        run_all(&queue);
+        drop(exit);
+        thread.join().expect("the thread exits cleanly");
+        assert_eq!(queue.rx.len(), 1, "queued by the destructor's wake-up");
+        queue.close();
+    }
+
+    #[test]
+    fn a_task_that_panics_ends_and_the_worker_goes_on() {
+        let queue = RunQueue::new();
+        let log = Log::default();
+        queue.spawn(async { panic!("a task panics") });
+        log_task(&queue, &log, "after");
+        run_all(&queue);
+        assert_eq!(*log.lock().unwrap(), ["after"]);
+        assert!(queue.tasks().take().iter().all(|task| task.is_finished()));
     }
 
     #[test]
