@@ -14,6 +14,7 @@
 //! - A blocking `stop()` or `stop_all()` from inside an actor queues the actor's own
 //!   stop and returns `true` for it (Pykka deadlocks, or times out with a timeout).
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -590,6 +591,90 @@ pub fn panicking_drops_at_an_actor_s_end_harm_no_other_actor<R: Runtime>(rt: R) 
     }
     let late = fx.start(Probe::new(&Events::new()));
     assert_eq!(late.ask_timeout(Cmd::Ping, TIMEOUT).unwrap(), "pong");
+}
+
+/// When dropped: says so, waits (bounded) for the release, then sets its flag.
+struct DropFlag {
+    flag: Arc<AtomicBool>,
+    dropping: Event,
+    release: Event,
+}
+
+impl Drop for DropFlag {
+    fn drop(&mut self) {
+        self.dropping.set();
+        wait_for(&self.release, "the release of the drop");
+        self.flag.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Actor for DropFlag {
+    type Message = ();
+    type Reply = ();
+}
+
+/// Watches an actor; answers, when it hears of its end, whether its flag was set.
+struct FlagWatcher {
+    watched: pykka_core::ActorRef<DropFlag>,
+    flag: Arc<AtomicBool>,
+    seen: Reply<bool>,
+}
+
+impl Actor for FlagWatcher {
+    type Message = ();
+    type Reply = ();
+    fn on_start(&mut self, ctx: &Context<Self>) -> Result<(), Failure> {
+        ctx.watch(&self.watched)?;
+        Ok(())
+    }
+    fn on_watched_stopped(
+        &mut self,
+        _: &pykka_core::Ended,
+        _: &Context<Self>,
+    ) -> Result<(), Failure> {
+        let _ = self.seen.set(self.flag.load(Ordering::SeqCst));
+        Ok(())
+    }
+    fn on_receive(&mut self, (): (), _: &Context<Self>) -> Result<(), Failure> {
+        Ok(())
+    }
+}
+
+/// An actor's value is dropped (its `Drop` has released what it held) before its end
+/// is published: while the drop runs, `stopped()` waits and no watcher has heard;
+/// after it, both find it dropped, so that what replaces the actor can take over its
+/// resources.
+pub fn an_actor_is_dropped_before_its_end_is_published<R: Runtime>(rt: R) {
+    let fx = Fixture::new(rt);
+    let flag = Arc::new(AtomicBool::new(false));
+    let (dropping, release) = (Event::new(), Event::new());
+    let actor = fx.start(DropFlag {
+        flag: flag.clone(),
+        dropping: dropping.clone(),
+        release: release.clone(),
+    });
+    let seen = Reply::new();
+    let watcher = fx.start(FlagWatcher {
+        watched: actor.clone(),
+        flag: flag.clone(),
+        seen: seen.clone(),
+    });
+    // The watch is on once the watcher answers (its `on_start` ran).
+    assert!(watcher.ask_timeout((), TIMEOUT).is_ok());
+    let stopping = actor.stop_nonblocking();
+    wait_for(&dropping, "the actor's drop");
+    let stopped = actor.stopped();
+    assert!(!stopped.is_ready(), "the end was published before the drop");
+    assert!(!seen.is_ready(), "the watcher heard before the drop");
+    release.set();
+    assert!(matches!(stopping.get_timeout(TIMEOUT), Ok(true)));
+    stopped.get_timeout(TIMEOUT).unwrap();
+    assert!(flag.load(Ordering::SeqCst));
+    let heard = seen.get_timeout(TIMEOUT);
+    assert!(
+        matches!(heard, Ok(true)),
+        "the watcher heard first: {heard:?}"
+    );
 }
 
 /// After `ctx.stop()`, `ctx.proxy()` is refused with `DeadKind::Stopping` (work

@@ -363,6 +363,7 @@ macro_rules! __pykka_suite_cases {
         $m!(faults::actor_waiting_for_its_own_reply_gets_deadlock_error);
         $m!(faults::panicking_hooks_keep_their_message);
         $m!(faults::panicking_drops_at_an_actor_s_end_harm_no_other_actor);
+        $m!(faults::an_actor_is_dropped_before_its_end_is_published);
         $m!(edges::combinators_leave_their_source_readable);
         $m!(edges::panicking_combinator_fails_every_getter);
         $m!(edges::panicking_get_hook_fails_every_getter);

@@ -195,8 +195,9 @@ pub trait Actor: Send + Sized + 'static {
 
     /// Runs in the actor's context when an actor it [watches](Context::watch) has
     /// ended: once per watch, as a message in its inbox (so one at a time, between its
-    /// other messages). `ended` names the actor and says why it ended. The default does
-    /// nothing.
+    /// other messages), once everything of its life is over (its last hook ran and
+    /// the actor value was dropped). `ended` names the actor and says why it ended. The
+    /// default does nothing.
     ///
     /// # Errors
     ///

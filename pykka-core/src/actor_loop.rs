@@ -79,8 +79,10 @@ enum Phase {
 /// actor is marked dead and unregistered, and the envelopes still queued fail their
 /// asks when the inbox is dropped.
 pub(crate) struct ActorLoop<A: Actor> {
+    // Declared first, so dropped first: the actor's own `Drop` (its resources) runs
+    // before `ctx` publishes the end.
     actor: A,
-    ctx: Context<A>,
+    ctx: Publishing<A>,
     phase: Phase,
     /// The context id of this loop (see [`context::context_id`]), fixed at `start`.
     context: u64,
@@ -93,8 +95,6 @@ pub(crate) struct ActorLoop<A: Actor> {
     awaited_from_outside: bool,
     /// What the debug helpers see of this actor.
     tracker: Tracker,
-    /// Why the actor ended, fixed when it died; published when the loop is dropped.
-    end: Option<StopReason>,
     /// The loop runs as a task ([`serve`](Self::serve)): the hook that ends the actor
     /// is left in `last_hook` for the task to await, instead of run in place (see
     /// [`run_last_hook`](Self::run_last_hook)).
@@ -118,13 +118,12 @@ impl<A: Actor> ActorLoop<A> {
         ActorLoop {
             tracker,
             actor,
-            ctx,
+            ctx: Publishing { ctx, end: None },
             phase: Phase::New,
             context: 0,
             kind,
             outer: None,
             awaited_from_outside: false,
-            end: None,
             on_task: false,
             last_hook: None,
         }
@@ -132,8 +131,8 @@ impl<A: Actor> ActorLoop<A> {
 
     /// Fixes why the actor ended: the first reason stays.
     fn ended(&mut self, reason: impl FnOnce() -> StopReason) {
-        if self.end.is_none() {
-            self.end = Some(reason());
+        if self.ctx.end.is_none() {
+            self.ctx.end = Some(reason());
         }
     }
 
@@ -615,24 +614,43 @@ impl<A: Actor> ActorLoop<A> {
 
 impl<A: Actor> Drop for ActorLoop<A> {
     fn drop(&mut self) {
-        // A panicking logger must not skip the end's publication below (its waiters
-        // would wait for ever).
+        // A panicking logger must not skip the end's publication (its waiters would
+        // wait for ever): that is done by `ctx`'s drop, after the actor's.
         let _ = catch_unwind(AssertUnwindSafe(|| {
             if self.phase != Phase::Done && self.ctx.actor_ref().is_alive() {
                 self.mark_dead();
                 log::debug!(target: "pykka", "Stopped {} (its loop ended without a stop)", self.label());
             }
         }));
-        if let Some(bound) = self.ctx.actor_ref().meta().bound() {
+    }
+}
+
+/// The actor's context, and why the actor ended (fixed when it died): dropped after
+/// the actor, it publishes the end once everything of the actor's life is over (its
+/// last hook ran, its inbox is closed, the actor value itself is dropped), to its
+/// watchers and to whoever waits for `stopped()`; the actor's own watches end with it.
+struct Publishing<A: Actor> {
+    ctx: Context<A>,
+    end: Option<StopReason>,
+}
+
+impl<A: Actor> std::ops::Deref for Publishing<A> {
+    type Target = Context<A>;
+    fn deref(&self) -> &Context<A> {
+        &self.ctx
+    }
+}
+
+impl<A: Actor> Drop for Publishing<A> {
+    fn drop(&mut self) {
+        let ctx = &self.ctx;
+        if let Some(bound) = ctx.actor_ref().meta().bound() {
             // Senders waiting for room learn that the actor is dead.
             bound.close();
         }
-        // The actor's end, published once everything of its life is over (its last
-        // hook ran, its inbox is closed): to its watchers and to whoever waits for
-        // `stopped()`. Its own watches end with it. A panicking logger cannot unwind
-        // out of a drop: the waiters left then are failed by their completers' drops.
+        // A panicking logger cannot unwind out of a drop: the waiters left then are
+        // failed by their completers' drops.
         let reason = self.end.take().unwrap_or(StopReason::Abandoned);
-        let ctx = &self.ctx;
         let _ = catch_unwind(AssertUnwindSafe(|| {
             ctx.watching().end_all();
             let actor_ref = ctx.actor_ref();

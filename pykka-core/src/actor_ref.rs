@@ -624,7 +624,8 @@ impl<A: Actor> ActorRef<A> {
     }
 
     /// A reply that resolves to why the actor ended, once it has ended: after its
-    /// `on_stop` or `on_failure` ran and its unhandled messages were dropped. At once
+    /// `on_stop` or `on_failure` ran, its unhandled messages were dropped and the actor
+    /// value itself was dropped (its `Drop` released what it held). At once
     /// if the actor has already ended. Wait for it from anywhere (a plain thread, any
     /// backend's actor) with [`get_timeout`](Reply::get_timeout) or `.await`; each call
     /// gives a reply of its own. Waiting for it inside the actor's own hooks fails with
