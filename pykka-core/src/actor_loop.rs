@@ -582,8 +582,7 @@ impl<A: Actor> ActorLoop<A> {
             }
             self.leave();
         }
-        let label = self.ctx.actor_ref().meta().origin.label().clone();
-        contained(&label, || self.drop_queued(|| next_queued(&mut inbox)));
+        self.drop_queued(|| next_queued(&mut inbox));
         drop(Ending::new(inbox, self));
     }
 
@@ -607,7 +606,10 @@ impl<A: Actor> ActorLoop<A> {
             return;
         }
         if let Some((total, kinds)) = dropped.describe() {
-            log::debug!(target: "pykka", "Dropped {total} of {}: {kinds}", self.label());
+            // A logger is user code too.
+            contained(self.label(), || {
+                log::debug!(target: "pykka", "Dropped {total} of {}: {kinds}", self.label());
+            });
         }
     }
 }

@@ -109,7 +109,8 @@ pub(crate) async fn run_async<A: Actor, I: RecvAsync<Envelope<A>>>(
     inbox: I,
     actor_loop: ActorLoop<A>,
 ) {
-    // Also dropped this way when the task is dropped while it awaits (a shutdown).
+    // Also dropped this way when the task is dropped while it awaits (a shutdown);
+    // the suspended handler's or hook's own values are dropped before, uncontained.
     let mut ending = Ending::new(inbox, actor_loop);
     let Ending {
         inbox: Some(inbox),
@@ -122,10 +123,7 @@ pub(crate) async fn run_async<A: Actor, I: RecvAsync<Envelope<A>>>(
         actor_loop.serve(inbox).await;
         actor_loop.run_last_hook().await;
     }
-    let label = actor_loop.actor_ref().meta().origin.label();
-    contained(label, || {
-        actor_loop.drop_queued(|| RecvAsync::next_queued(inbox));
-    });
+    actor_loop.drop_queued(|| RecvAsync::next_queued(inbox));
 }
 
 /// What an actor's end drops: its inbox (the closing rule), then its loop, and with
