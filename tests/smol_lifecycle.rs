@@ -211,3 +211,160 @@ fn shutdown_drops_an_actor_that_awaits_forever() {
         );
     }
 }
+
+/// Sets its event, then panics, when it is dropped (unless its thread already
+/// unwinds).
+struct Bomb(Event);
+
+impl Drop for Bomb {
+    fn drop(&mut self) {
+        self.0.set();
+        if !std::thread::panicking() {
+            panic!("a bomb held across an await went off in its drop");
+        }
+    }
+}
+
+/// Awaits an event nobody sets, with a [`Bomb`] held across the await.
+struct Armed {
+    entered: Event,
+    never: Event,
+    bomb_dropped: Event,
+}
+
+impl Actor for Armed {
+    type Message = ();
+    type Reply = ();
+    async fn on_receive_async(&mut self, (): (), _: &Context<Self>) -> Result<(), Failure> {
+        let bomb = Bomb(self.bomb_dropped.clone());
+        self.entered.set();
+        self.never.wait_async().await;
+        drop(bomb);
+        Ok(())
+    }
+}
+
+/// Its `on_start_async` awaits an event nobody sets, with a [`Bomb`] held across it.
+struct ArmedStart {
+    entered: Event,
+    never: Event,
+    bomb_dropped: Event,
+}
+
+impl Actor for ArmedStart {
+    type Message = ();
+    type Reply = ();
+    async fn on_start_async(&mut self, _: &Context<Self>) -> Result<(), Failure> {
+        let bomb = Bomb(self.bomb_dropped.clone());
+        self.entered.set();
+        self.never.wait_async().await;
+        drop(bomb);
+        Ok(())
+    }
+    fn on_receive(&mut self, (): (), _: &Context<Self>) -> Result<(), Failure> {
+        Ok(())
+    }
+}
+
+#[test]
+fn shutdown_contains_panics_in_the_drops_of_suspended_hooks() {
+    for workers in [1, 2] {
+        let rt = SmolRuntime::builder().worker_threads(workers).build();
+        let mut replies = Vec::new();
+        let mut bombs = Vec::new();
+        for _ in 0..2 {
+            let (entered, bomb_dropped) = (Event::new(), Event::new());
+            let armed = ArmedStart {
+                entered: entered.clone(),
+                never: Event::new(),
+                bomb_dropped: bomb_dropped.clone(),
+            }
+            .start(&rt)
+            .unwrap();
+            replies.push(armed.ask_nonblocking(()));
+            bombs.push(bomb_dropped);
+            assert!(entered.wait_timeout(WAIT), "{workers} workers: hook awaits");
+        }
+        rt.shutdown();
+        assert!(
+            rt.stopped().wait_timeout(WAIT),
+            "{workers} workers: threads exit"
+        );
+        for reply in replies {
+            assert!(
+                reply.get_timeout(WAIT).is_err(),
+                "{workers} workers: every ask fails"
+            );
+        }
+        for bomb in bombs {
+            // Dropped, not leaked (the last handle of the executor may be dropped
+            // just after the threads exit).
+            assert!(
+                bomb.wait_timeout(WAIT),
+                "{workers} workers: the bomb is dropped"
+            );
+        }
+    }
+}
+
+#[test]
+fn shutdown_contains_panics_in_the_drops_of_suspended_handlers() {
+    // A shutdown drops every suspended handler's future, with the values it holds
+    // across its await: a panic in one of those drops must not unwind into the thread
+    // that drops the tasks (two of them aborted the process), nor keep the other
+    // actors from being dropped and the threads from exiting.
+    for workers in [1, 2] {
+        let rt = SmolRuntime::builder().worker_threads(workers).build();
+        let mut replies = Vec::new();
+        let mut bombs = Vec::new();
+        for _ in 0..2 {
+            let (entered, bomb_dropped) = (Event::new(), Event::new());
+            let armed = Armed {
+                entered: entered.clone(),
+                never: Event::new(),
+                bomb_dropped: bomb_dropped.clone(),
+            }
+            .start(&rt)
+            .unwrap();
+            replies.push(armed.ask_nonblocking(()));
+            bombs.push(bomb_dropped);
+            assert!(
+                entered.wait_timeout(WAIT),
+                "{workers} workers: handler awaits"
+            );
+        }
+        let (entered, dropped) = (Event::new(), Event::new());
+        let stuck = Stuck {
+            entered: entered.clone(),
+            never: Event::new(),
+            dropped: dropped.clone(),
+        }
+        .start(&rt)
+        .unwrap();
+        replies.push(stuck.ask_nonblocking(()));
+        assert!(entered.wait_timeout(WAIT));
+        rt.shutdown();
+        assert!(
+            rt.stopped().wait_timeout(WAIT),
+            "{workers} workers: threads exit"
+        );
+        assert!(
+            dropped.wait_timeout(WAIT),
+            "{workers} workers: the other awaiting actor is dropped"
+        );
+        for reply in replies {
+            assert!(
+                reply.get_timeout(WAIT).is_err(),
+                "{workers} workers: every ask fails"
+            );
+        }
+        for bomb in bombs {
+            // Dropped, not leaked (the last handle of the executor may be dropped
+            // just after the threads exit).
+            assert!(
+                bomb.wait_timeout(WAIT),
+                "{workers} workers: the bomb is dropped"
+            );
+        }
+    }
+}

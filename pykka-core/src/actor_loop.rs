@@ -5,10 +5,10 @@ use std::ops::ControlFlow;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::Ordering;
 
-use std::future::Future;
 use std::task::Poll;
 
-use crate::actor_task::{BATCH, Ending, RecvAsync, YieldNow, contained};
+use crate::actor_task::{BATCH, Ending, RecvAsync, YieldNow};
+use crate::contain::{Pinned, contained};
 use crate::debug::awaits::AwaitRecord;
 use crate::debug::{MessageKind, Tracker};
 use crate::error::AskError;
@@ -396,8 +396,8 @@ impl<A: Actor> ActorLoop<A> {
                     let inside = Inside::enter(marks);
                     let made =
                         catch_unwind(AssertUnwindSafe(|| actor.on_receive_async(message, ctx)));
-                    let mut handler = match made {
-                        Ok(handler) => std::pin::pin!(handler),
+                    let handler = match made {
+                        Ok(handler) => handler,
                         Err(payload) => {
                             break 'receive (
                                 Err(Failure::from_panic(payload)),
@@ -405,9 +405,13 @@ impl<A: Actor> ActorLoop<A> {
                             );
                         }
                     };
+                    // A task dropped while the handler awaits (a shutdown) drops it
+                    // contained.
+                    let mut slot = std::pin::pin!(Some(handler));
+                    let mut handler = Pinned::new(slot.as_mut(), marks.origin);
                     let first = catch_unwind(AssertUnwindSafe(|| {
                         let mut noop = std::task::Context::from_waker(std::task::Waker::noop());
-                        handler.as_mut().poll(&mut noop)
+                        handler.poll(&mut noop)
                     }));
                     match first {
                         Ok(Poll::Ready(done)) => {
@@ -427,7 +431,7 @@ impl<A: Actor> ActorLoop<A> {
                     let done = std::future::poll_fn(|cx| {
                         record.poll(|| {
                             let _inside = Inside::enter(marks);
-                            match catch_unwind(AssertUnwindSafe(|| handler.as_mut().poll(cx))) {
+                            match catch_unwind(AssertUnwindSafe(|| handler.poll(cx))) {
                                 Ok(polled) => polled,
                                 Err(payload) => Poll::Ready(Err(Failure::from_panic(payload))),
                             }

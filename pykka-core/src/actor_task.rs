@@ -8,13 +8,12 @@
 
 use std::fmt;
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
 
 use crate::actor_loop::{ActorLoop, Envelope};
-use crate::quiet::catch_unwind;
-use crate::{Actor, ActorRef, Failure, Runtime};
+use crate::contain::contained;
+use crate::{Actor, ActorRef, Runtime};
 
 /// How many messages an actor handles in a row, in [`ActorTask::run`], before it lets
 /// the other tasks of its worker run.
@@ -56,29 +55,30 @@ pub trait RecvAsync<M>: Send + 'static {
 /// One actor, with its inbox: what [`Runtime::spawn`] gets. Run it with
 /// [`run_blocking`](Self::run_blocking) on a thread or coroutine of its own, or poll
 /// [`run`](Self::run) as a task; either drives the whole loop contract. Dropping it
-/// unrun (say, the backend could not start a thread) closes the inbox, failing every
-/// queued ask, and marks the actor dead.
+/// unrun (say, the backend could not start a thread, or a runtime shut down before
+/// it ran the task) closes the inbox, failing every queued ask, and marks the actor
+/// dead; a panic in a drop there (the actor's, a queued message's) is logged, as at
+/// any actor's end.
 pub struct ActorTask<A: Actor, R: Runtime> {
-    // Declared first, so dropped first: the closing rule by construction (queued asks
-    // fail while the actor is still being marked dead, never after a new start).
-    inbox: R::Receiver<Envelope<A>>,
-    actor_loop: ActorLoop<A>,
+    ending: Ending<R::Receiver<Envelope<A>>, A>,
 }
 
 impl<A: Actor, R: Runtime> ActorTask<A, R> {
     pub(crate) fn new(inbox: R::Receiver<Envelope<A>>, actor_loop: ActorLoop<A>) -> Self {
-        ActorTask { inbox, actor_loop }
+        ActorTask {
+            ending: Ending::new(inbox, actor_loop),
+        }
     }
 
     /// The name for the actor's thread, coroutine or task: `TypeName-N`, with `N`
     /// counted across all actors of the process from 0 (as Pykka 4.4.1+ names threads).
     pub fn name(&self) -> String {
-        self.actor_loop.name()
+        self.ending.actor_loop().name()
     }
 
     /// The reference of the actor this task runs.
     pub fn actor_ref(&self) -> &ActorRef<A> {
-        self.actor_loop.actor_ref()
+        self.ending.actor_loop().actor_ref()
     }
 
     /// Runs the actor to its end on the calling thread or coroutine, which belongs to
@@ -88,7 +88,7 @@ impl<A: Actor, R: Runtime> ActorTask<A, R> {
     where
         R::Receiver<Envelope<A>>: RecvBlocking<Envelope<A>>,
     {
-        let ActorTask { inbox, actor_loop } = self;
+        let (inbox, actor_loop) = self.ending.into_parts();
         actor_loop.run_blocking(inbox, RecvBlocking::recv, RecvBlocking::next_queued);
     }
 
@@ -99,19 +99,15 @@ impl<A: Actor, R: Runtime> ActorTask<A, R> {
     where
         R::Receiver<Envelope<A>>: RecvAsync<Envelope<A>>,
     {
-        let ActorTask { inbox, actor_loop } = self;
-        run_async(inbox, actor_loop).await;
+        run_async(self.ending).await;
     }
 }
 
 /// The task form of the loop contract, over any receiver.
-pub(crate) async fn run_async<A: Actor, I: RecvAsync<Envelope<A>>>(
-    inbox: I,
-    actor_loop: ActorLoop<A>,
-) {
+pub(crate) async fn run_async<A: Actor, I: RecvAsync<Envelope<A>>>(mut ending: Ending<I, A>) {
     // Also dropped this way when the task is dropped while it awaits (a shutdown);
-    // the suspended handler's or hook's own values are dropped before, uncontained.
-    let mut ending = Ending::new(inbox, actor_loop);
+    // the suspended handler's or hook's future is dropped before, contained too
+    // (`contain::Pinned`).
     let Ending {
         inbox: Some(inbox),
         actor_loop: Some(actor_loop),
@@ -126,9 +122,12 @@ pub(crate) async fn run_async<A: Actor, I: RecvAsync<Envelope<A>>>(
     actor_loop.drop_queued(|| RecvAsync::next_queued(inbox));
 }
 
-/// What an actor's end drops: its inbox (the closing rule), then its loop, and with
+/// What an actor's end drops: its inbox (the closing rule: queued asks fail while the
+/// actor is still being marked dead, never after a new start), then its loop, and with
 /// it the actor. User code runs in those drops (the actor's `Drop`, a queued
-/// message's); a panic there is logged and goes no further (see [`contained`]).
+/// message's); a panic there is logged and goes no further (see
+/// [`contained`](crate::contain::contained)). An actor's task holds one from the
+/// start, so that a task dropped unrun drops the same way.
 pub(crate) struct Ending<I, A: Actor> {
     inbox: Option<I>,
     actor_loop: Option<ActorLoop<A>>,
@@ -139,6 +138,30 @@ impl<I, A: Actor> Ending<I, A> {
         Ending {
             inbox: Some(inbox),
             actor_loop: Some(actor_loop),
+        }
+    }
+
+    /// The loop of a task not run yet.
+    pub(crate) fn actor_loop(&self) -> &ActorLoop<A> {
+        match &self.actor_loop {
+            Some(actor_loop) => actor_loop,
+            None => unreachable!("only the drop and `into_parts` take the loop"),
+        }
+    }
+
+    /// The inbox of a task not run yet.
+    pub(crate) fn inbox(&self) -> &I {
+        match &self.inbox {
+            Some(inbox) => inbox,
+            None => unreachable!("only the drop and `into_parts` take the inbox"),
+        }
+    }
+
+    /// The inbox and the loop, for a loop that makes its own `Ending` at its end.
+    pub(crate) fn into_parts(mut self) -> (I, ActorLoop<A>) {
+        match (self.inbox.take(), self.actor_loop.take()) {
+            (Some(inbox), Some(actor_loop)) => (inbox, actor_loop),
+            _ => unreachable!("only the drop and `into_parts` take the parts"),
         }
     }
 }
@@ -154,20 +177,10 @@ impl<I, A: Actor> Drop for Ending<I, A> {
     }
 }
 
-/// Runs `f`, a drop of user values at the end of the actor `label`; a panic there is
-/// logged (at ERROR) and goes no further, so that it cannot unwind into a backend's
-/// worker, which runs other actors too.
-pub(crate) fn contained(label: &str, f: impl FnOnce()) {
-    if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
-        let failure = Failure::from_panic(payload);
-        log::error!(target: "pykka", "Unhandled exception in a drop at the end of {label}: {failure}");
-    }
-}
-
 impl<A: Actor, R: Runtime> fmt::Debug for ActorTask<A, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ActorTask")
-            .field("actor", &self.actor_loop)
+            .field("actor", self.ending.actor_loop())
             .finish_non_exhaustive()
     }
 }
@@ -184,5 +197,48 @@ impl Future for YieldNow {
         self.0 = true;
         cx.waker().wake_by_ref();
         Poll::Pending
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::panic::AssertUnwindSafe;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use crate::test_refs::NoRuntime;
+    use crate::{Actor, Context, Failure};
+
+    /// Panics in its drop (unless its thread already unwinds), after saying so.
+    struct Bomber(Arc<AtomicBool>);
+
+    impl Drop for Bomber {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+            if !std::thread::panicking() {
+                panic!("an actor's drop went off");
+            }
+        }
+    }
+
+    impl Actor for Bomber {
+        type Message = ();
+        type Reply = ();
+        fn on_receive(&mut self, (): (), _: &Context<Self>) -> Result<(), Failure> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_task_dropped_unrun_contains_a_panic_in_the_actor_s_drop() {
+        // NoRuntime cannot spawn: it drops the task unrun, as a backend that could not
+        // start a thread, or a runtime that shut down before it polled the task, does.
+        let dropped = Arc::new(AtomicBool::new(false));
+        let started = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            Bomber(dropped.clone()).start(&NoRuntime)
+        }))
+        .expect("the panic of the actor's drop reached the caller of start");
+        assert!(started.is_err(), "the runtime could not spawn the task");
+        assert!(dropped.load(Ordering::SeqCst), "the actor was dropped");
     }
 }

@@ -14,7 +14,7 @@ use std::io;
 use std::pin::Pin;
 
 use crate::actor_loop::{ActorLoop, Envelope};
-use crate::actor_task::run_async;
+use crate::actor_task::{Ending, run_async};
 use crate::rt::context::{self, Kind};
 use crate::rt::mailbox::{MailboxCloser, MailboxReceiver};
 use crate::{Actor, Runtime};
@@ -36,23 +36,22 @@ trait ErasedTask: Send {
     fn run(self: Box<Self>) -> Pin<Box<dyn Future<Output = ()> + Send>>;
 }
 
+/// Dropped unrun as an `ActorTask` is: through its `Ending`.
 struct Typed<A: Actor> {
-    // Declared first, so dropped first: as in `ActorTask`.
-    inbox: MailboxReceiver<Envelope<A>>,
-    actor_loop: ActorLoop<A>,
+    ending: Ending<MailboxReceiver<Envelope<A>>, A>,
 }
 
 impl<A: Actor> ErasedTask for Typed<A> {
     fn name(&self) -> String {
-        self.actor_loop.name()
+        self.ending.actor_loop().name()
     }
 
     fn closer(&self) -> MailboxCloser {
-        self.inbox.closer()
+        self.ending.inbox().closer()
     }
 
     fn run_blocking(self: Box<Self>) {
-        let Typed { inbox, actor_loop } = *self;
+        let (inbox, actor_loop) = self.ending.into_parts();
         actor_loop.run_blocking(
             inbox,
             |inbox, _| inbox.recv(),
@@ -61,8 +60,7 @@ impl<A: Actor> ErasedTask for Typed<A> {
     }
 
     fn run(self: Box<Self>) -> Pin<Box<dyn Future<Output = ()> + Send>> {
-        let Typed { inbox, actor_loop } = *self;
-        Box::pin(run_async(inbox, actor_loop))
+        Box::pin(run_async(self.ending))
     }
 }
 
@@ -72,7 +70,9 @@ impl AnyActorTask {
         actor_loop: ActorLoop<A>,
     ) -> Self {
         AnyActorTask {
-            task: Box::new(Typed { inbox, actor_loop }),
+            task: Box::new(Typed {
+                ending: Ending::new(inbox, actor_loop),
+            }),
         }
     }
 

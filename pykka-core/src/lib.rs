@@ -89,6 +89,7 @@ mod actor_task;
 mod any_ref;
 mod any_task;
 mod bounded;
+mod contain;
 pub mod debug;
 mod error;
 mod event;

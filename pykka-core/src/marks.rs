@@ -13,6 +13,7 @@ use std::task::Poll;
 
 use crate::Failure;
 use crate::actor_ref::Origin;
+use crate::contain::Pinned;
 use crate::debug::ActivityRef;
 use crate::debug::awaits::AwaitRecord;
 // Quiet under `quiet_caught_panics`, like every panic pykka catches.
@@ -94,10 +95,12 @@ where
         Ok(hook) => hook,
         Err(payload) => return Err(Failure::from_panic(payload)),
     };
-    let mut hook = std::pin::pin!(hook);
+    // A task dropped while the hook awaits (a shutdown) drops it contained.
+    let mut slot = std::pin::pin!(Some(hook));
+    let mut hook = Pinned::new(slot.as_mut(), marks.origin);
     let first = catch_unwind(AssertUnwindSafe(|| {
         let mut noop = std::task::Context::from_waker(std::task::Waker::noop());
-        hook.as_mut().poll(&mut noop)
+        hook.poll(&mut noop)
     }));
     match first {
         Ok(Poll::Ready(done)) => return done,
@@ -108,7 +111,7 @@ where
     std::future::poll_fn(|cx| {
         record.poll(|| {
             let _inside = Inside::enter(marks);
-            match catch_unwind(AssertUnwindSafe(|| hook.as_mut().poll(cx))) {
+            match catch_unwind(AssertUnwindSafe(|| hook.poll(cx))) {
                 Ok(polled) => polled,
                 Err(payload) => Poll::Ready(Err(Failure::from_panic(payload))),
             }

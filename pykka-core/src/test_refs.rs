@@ -27,7 +27,7 @@ pub(crate) fn context<A: Actor>(actor_ref: &ActorRef<A>, registry: &ActorRegistr
 
 /// A runtime that starts nothing: hand-run contexts never start children.
 #[derive(Clone)]
-struct NoRuntime;
+pub(crate) struct NoRuntime;
 
 impl crate::Runtime for NoRuntime {
     const NAME: &'static str = "none";

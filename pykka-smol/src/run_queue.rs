@@ -262,9 +262,12 @@ fn push(tx: &Sender<Runnable>, task: Runnable) {
     }
 }
 
-/// Drops a task, or a task's handle, cancelling it: its future's drop runs user code
-/// (an actor's values, dropped mid-await), whose panic must stop neither the close
-/// nor the thread that woke the task.
+/// Drops a task, or a task's handle, cancelling it. Its future's drop runs user code
+/// (an actor's values, dropped mid-await); async-task aborts the process if that
+/// panics, so core drops those values contained inside the future first
+/// (`contain::Pinned` in pykka-core). The catch here is only a backstop, should a
+/// drop unwind out of async-task some day: it must stop neither the close nor the
+/// thread that woke the task.
 fn cancel<T>(task: T) {
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(task)));
 }
