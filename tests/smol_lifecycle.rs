@@ -266,71 +266,30 @@ impl Actor for ArmedStart {
     }
 }
 
-#[test]
-fn shutdown_contains_panics_in_the_drops_of_suspended_hooks() {
+/// Starts two actors made by `armed(entered, bomb_dropped)`, whose handler or hook
+/// (`what`) sets `entered` and then awaits for ever holding a [`Bomb`], and one
+/// [`Stuck`] actor; shuts the runtime down while they all await. A shutdown drops every
+/// suspended future with the values it holds across its await: a panic in one of those
+/// drops must not unwind into the thread that drops the tasks (two of them aborted the
+/// process), nor keep the other actors from being dropped and the threads from exiting.
+fn shutdown_contains_panicking_drops<A: Actor<Message = (), Reply = ()>>(
+    what: &str,
+    armed: impl Fn(Event, Event) -> A,
+) {
     for workers in [1, 2] {
         let rt = SmolRuntime::builder().worker_threads(workers).build();
         let mut replies = Vec::new();
         let mut bombs = Vec::new();
         for _ in 0..2 {
             let (entered, bomb_dropped) = (Event::new(), Event::new());
-            let armed = ArmedStart {
-                entered: entered.clone(),
-                never: Event::new(),
-                bomb_dropped: bomb_dropped.clone(),
-            }
-            .start(&rt)
-            .unwrap();
-            replies.push(armed.ask_nonblocking(()));
-            bombs.push(bomb_dropped);
-            assert!(entered.wait_timeout(WAIT), "{workers} workers: hook awaits");
-        }
-        rt.shutdown();
-        assert!(
-            rt.stopped().wait_timeout(WAIT),
-            "{workers} workers: threads exit"
-        );
-        for reply in replies {
-            assert!(
-                reply.get_timeout(WAIT).is_err(),
-                "{workers} workers: every ask fails"
-            );
-        }
-        for bomb in bombs {
-            // Dropped, not leaked (the last handle of the executor may be dropped
-            // just after the threads exit).
-            assert!(
-                bomb.wait_timeout(WAIT),
-                "{workers} workers: the bomb is dropped"
-            );
-        }
-    }
-}
-
-#[test]
-fn shutdown_contains_panics_in_the_drops_of_suspended_handlers() {
-    // A shutdown drops every suspended handler's future, with the values it holds
-    // across its await: a panic in one of those drops must not unwind into the thread
-    // that drops the tasks (two of them aborted the process), nor keep the other
-    // actors from being dropped and the threads from exiting.
-    for workers in [1, 2] {
-        let rt = SmolRuntime::builder().worker_threads(workers).build();
-        let mut replies = Vec::new();
-        let mut bombs = Vec::new();
-        for _ in 0..2 {
-            let (entered, bomb_dropped) = (Event::new(), Event::new());
-            let armed = Armed {
-                entered: entered.clone(),
-                never: Event::new(),
-                bomb_dropped: bomb_dropped.clone(),
-            }
-            .start(&rt)
-            .unwrap();
-            replies.push(armed.ask_nonblocking(()));
+            let actor = armed(entered.clone(), bomb_dropped.clone())
+                .start(&rt)
+                .unwrap();
+            replies.push(actor.ask_nonblocking(()));
             bombs.push(bomb_dropped);
             assert!(
                 entered.wait_timeout(WAIT),
-                "{workers} workers: handler awaits"
+                "{workers} workers: {what} awaits"
             );
         }
         let (entered, dropped) = (Event::new(), Event::new());
@@ -367,4 +326,22 @@ fn shutdown_contains_panics_in_the_drops_of_suspended_handlers() {
             );
         }
     }
+}
+
+#[test]
+fn shutdown_contains_panics_in_the_drops_of_suspended_hooks() {
+    shutdown_contains_panicking_drops("hook", |entered, bomb_dropped| ArmedStart {
+        entered,
+        never: Event::new(),
+        bomb_dropped,
+    });
+}
+
+#[test]
+fn shutdown_contains_panics_in_the_drops_of_suspended_handlers() {
+    shutdown_contains_panicking_drops("handler", |entered, bomb_dropped| Armed {
+        entered,
+        never: Event::new(),
+        bomb_dropped,
+    });
 }

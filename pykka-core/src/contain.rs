@@ -39,7 +39,7 @@ pub(crate) fn contained(label: &str, f: impl FnOnce()) {
 ///
 /// ```text
 /// let mut slot = std::pin::pin!(Some(future));
-/// let mut future = Pinned::new(slot.as_mut(), label);
+/// let mut future = Pinned::new(slot.as_mut(), origin);
 /// ```
 pub(crate) struct Pinned<'a, F> {
     future: Pin<&'a mut Option<F>>,
