@@ -225,17 +225,16 @@ impl Drop for Bomb {
     }
 }
 
-/// Awaits an event nobody sets, with a [`Bomb`] held across the await.
-struct Armed {
+/// What an armed handler or hook does: sets `entered`, then awaits `never` (an event
+/// nobody sets) with a [`Bomb`] held across the await.
+struct Trap {
     entered: Event,
     never: Event,
     bomb_dropped: Event,
 }
 
-impl Actor for Armed {
-    type Message = ();
-    type Reply = ();
-    async fn on_receive_async(&mut self, (): (), _: &Context<Self>) -> Result<(), Failure> {
+impl Trap {
+    async fn spring(&self) -> Result<(), Failure> {
         let bomb = Bomb(self.bomb_dropped.clone());
         self.entered.set();
         self.never.wait_async().await;
@@ -244,37 +243,40 @@ impl Actor for Armed {
     }
 }
 
-/// Its `on_start_async` awaits an event nobody sets, with a [`Bomb`] held across it.
-struct ArmedStart {
-    entered: Event,
-    never: Event,
-    bomb_dropped: Event,
+/// Its handler springs its [`Trap`].
+struct Armed(Trap);
+
+impl Actor for Armed {
+    type Message = ();
+    type Reply = ();
+    async fn on_receive_async(&mut self, (): (), _: &Context<Self>) -> Result<(), Failure> {
+        self.0.spring().await
+    }
 }
+
+/// Its `on_start_async` springs its [`Trap`].
+struct ArmedStart(Trap);
 
 impl Actor for ArmedStart {
     type Message = ();
     type Reply = ();
     async fn on_start_async(&mut self, _: &Context<Self>) -> Result<(), Failure> {
-        let bomb = Bomb(self.bomb_dropped.clone());
-        self.entered.set();
-        self.never.wait_async().await;
-        drop(bomb);
-        Ok(())
+        self.0.spring().await
     }
     fn on_receive(&mut self, (): (), _: &Context<Self>) -> Result<(), Failure> {
         Ok(())
     }
 }
 
-/// Starts two actors made by `armed(entered, bomb_dropped)`, whose handler or hook
-/// (`what`) sets `entered` and then awaits for ever holding a [`Bomb`], and one
+/// Starts two actors made by `armed` around a [`Trap`], which their handler or hook
+/// (`what`) springs, and one
 /// [`Stuck`] actor; shuts the runtime down while they all await. A shutdown drops every
 /// suspended future with the values it holds across its await: a panic in one of those
 /// drops must not unwind into the thread that drops the tasks (two of them aborted the
 /// process), nor keep the other actors from being dropped and the threads from exiting.
 fn shutdown_contains_panicking_drops<A: Actor<Message = (), Reply = ()>>(
     what: &str,
-    armed: impl Fn(Event, Event) -> A,
+    armed: impl Fn(Trap) -> A,
 ) {
     for workers in [1, 2] {
         let rt = SmolRuntime::builder().worker_threads(workers).build();
@@ -282,9 +284,13 @@ fn shutdown_contains_panicking_drops<A: Actor<Message = (), Reply = ()>>(
         let mut bombs = Vec::new();
         for _ in 0..2 {
             let (entered, bomb_dropped) = (Event::new(), Event::new());
-            let actor = armed(entered.clone(), bomb_dropped.clone())
-                .start(&rt)
-                .unwrap();
+            let actor = armed(Trap {
+                entered: entered.clone(),
+                never: Event::new(),
+                bomb_dropped: bomb_dropped.clone(),
+            })
+            .start(&rt)
+            .unwrap();
             replies.push(actor.ask_nonblocking(()));
             bombs.push(bomb_dropped);
             assert!(
@@ -330,18 +336,10 @@ fn shutdown_contains_panicking_drops<A: Actor<Message = (), Reply = ()>>(
 
 #[test]
 fn shutdown_contains_panics_in_the_drops_of_suspended_hooks() {
-    shutdown_contains_panicking_drops("hook", |entered, bomb_dropped| ArmedStart {
-        entered,
-        never: Event::new(),
-        bomb_dropped,
-    });
+    shutdown_contains_panicking_drops("hook", ArmedStart);
 }
 
 #[test]
 fn shutdown_contains_panics_in_the_drops_of_suspended_handlers() {
-    shutdown_contains_panicking_drops("handler", |entered, bomb_dropped| Armed {
-        entered,
-        never: Event::new(),
-        bomb_dropped,
-    });
+    shutdown_contains_panicking_drops("handler", Armed);
 }
